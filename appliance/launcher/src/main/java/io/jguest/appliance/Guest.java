@@ -1,0 +1,46 @@
+package io.jguest.appliance;
+
+import io.jguest.api.GuestFileSystem;
+import io.jguest.api.GuestSession;
+import io.jguest.protocol.Hello;
+
+/**
+ * A launched appliance with its drives attached: the one handle users of the appliance need.
+ *
+ * <pre>{@code
+ * ApplianceConfig cfg = ApplianceConfig.builder().addDrive(Drive.readOnly(Path.of("disk.img"))).build();
+ * try (Guest g = Guest.launch(cfg)) {
+ *     g.mount("/dev/sda1", "/", "", null);
+ *     List<DirEntry> root = g.readdir("/");
+ * }
+ * }</pre>
+ *
+ * <p>All calls are thread-safe and may be in flight at once. If the appliance dies, every call (and
+ * every call in flight) fails with {@code GuestFsException(EIO)} promptly; nothing hangs.
+ * {@link #close()} syncs and unmounts in the guest, waits a bounded time for qemu to exit, then kills
+ * it; it is idempotent.
+ */
+public interface Guest extends GuestSession, GuestFileSystem, AutoCloseable {
+    /** Builds (or reuses) the appliance, starts qemu, and returns once the daemon has said hello. */
+    static Guest launch(ApplianceConfig config) throws ApplianceException {
+        return io.jguest.appliance.launch.QemuGuest.launch(config);
+    }
+
+    /** The daemon's hello. */
+    Hello hello();
+
+    LaunchReport report();
+
+    /** False once qemu has exited or the channel is closed. */
+    boolean isAlive();
+
+    /** The last lines of the console, for error messages. */
+    String consoleTail();
+
+    /** Pings the daemon: one round trip. */
+    String ping(String text) throws io.jguest.api.GuestFsException;
+
+    /** Clean shutdown (sync, unmount, power off), bounded, then kill. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,25 @@
+package io.jguest.appliance;
+
+import java.time.Duration;
+
+/**
+ * How a launch went, for -v and the boot benchmark.
+ *
+ * @param accel          the accelerator that booted the guest (never AUTO)
+ * @param kvmFallback    true when KVM was tried, judged hung, and TCG used instead
+ * @param build          time spent getting the appliance (cache hit: a few ms)
+ * @param qemuToHello    from qemu start to the daemon's hello
+ * @param kernelToInit   guest uptime when /init started
+ * @param kernelToReady  guest uptime when the daemon was ready
+ * @param kernelRelease  the appliance kernel
+ * @param qemuVersion    {@code qemu-system-x86_64 --version} first line
+ */
+public record LaunchReport(Accel accel, boolean kvmFallback, Duration build, Duration qemuToHello,
+                           Duration kernelToInit, Duration kernelToReady, String kernelRelease,
+                           String qemuVersion) {
+    /** Time from qemu start to the guest kernel's first instruction, estimated. */
+    public Duration qemuToKernel() {
+        Duration d = qemuToHello.minus(kernelToReady);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+}

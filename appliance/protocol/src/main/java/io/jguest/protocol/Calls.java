@@ -1,0 +1,74 @@
+package io.jguest.protocol;
+
+import io.jguest.api.BlockDevice;
+import io.jguest.api.DirEntry;
+import io.jguest.api.FileAttributes;
+import io.jguest.api.Filesystem;
+import io.jguest.api.LogicalVolume;
+import io.jguest.api.Partition;
+import io.jguest.api.StatVfs;
+import io.jguest.api.Timespec;
+import java.util.List;
+
+/**
+ * Every call the daemon serves, one record each, and the list-valued replies. Semantics are those of
+ * the same-named methods of {@link io.jguest.api.GuestFileSystem} and {@link io.jguest.api.GuestSession};
+ * paths are guest paths inside the mounted namespace. {@link Procedure} gives each a wire id.
+ */
+public final class Calls {
+    private Calls() {
+    }
+
+    // ---- list-valued replies (records, so the codec knows element types) ----
+    public record Devices(List<BlockDevice> devices) {}
+    public record Partitions(List<Partition> partitions) {}
+    public record Filesystems(List<Filesystem> filesystems) {}
+    public record LogicalVolumes(List<LogicalVolume> volumes) {}
+    public record Entries(List<DirEntry> entries) {}
+    /** One element per asked name; null where lstat failed. */
+    public record AttributesList(List<FileAttributes> attributes) {}
+    public record Names(List<String> names) {}
+
+    // ---- session ----
+    /** Echoes its text: round-trip latency probe. */
+    public record Ping(String text) implements Call<String> {}
+    public record ListDevices() implements Call<Devices> {}
+    public record ListPartitions() implements Call<Partitions> {}
+    public record ListFilesystems() implements Call<Filesystems> {}
+    public record LvmActivateAll() implements Call<LogicalVolumes> {}
+    /** Mount; {@code options} may be empty, {@code fstype} null to detect. */
+    public record Mount(String device, String mountpoint, String options, String fstype) implements Call<Void> {}
+    public record UmountAll() implements Call<Void> {}
+    public record Sync() implements Call<Void> {}
+    /** Sync, unmount all, reply, then power off. */
+    public record Shutdown() implements Call<Void> {}
+
+    // ---- files ----
+    public record Lstat(String path) implements Call<FileAttributes> {}
+    public record Readdir(String path) implements Call<Entries> {}
+    public record ReaddirPlus(String path) implements Call<Entries> {}
+    public record LstatList(String dir, List<String> names) implements Call<AttributesList> {}
+    public record Readlink(String path) implements Call<String> {}
+    public record Open(String path, int flags, int mode) implements Call<Long> {}
+    public record Pread(long handle, long offset, int length) implements Call<byte[]> {}
+    public record Pwrite(long handle, long offset, byte[] data) implements Call<Integer> {}
+    public record Fsync(long handle, boolean dataOnly) implements Call<Void> {}
+    public record Ftruncate(long handle, long size) implements Call<Void> {}
+    public record Release(long handle) implements Call<Void> {}
+    public record Mkdir(String path, int mode) implements Call<Void> {}
+    public record Rmdir(String path) implements Call<Void> {}
+    public record Unlink(String path) implements Call<Void> {}
+    public record Rename(String from, String to, int flags) implements Call<Void> {}
+    public record Symlink(String target, String linkPath) implements Call<Void> {}
+    public record Link(String existing, String newPath) implements Call<Void> {}
+    public record Mknod(String path, int mode, long rdev) implements Call<Void> {}
+    public record Chmod(String path, int mode) implements Call<Void> {}
+    public record Lchown(String path, int uid, int gid) implements Call<Void> {}
+    public record Truncate(String path, long size) implements Call<Void> {}
+    public record Utimens(String path, Timespec atime, Timespec mtime) implements Call<Void> {}
+    public record Statvfs(String path) implements Call<StatVfs> {}
+    public record Getxattr(String path, String name) implements Call<byte[]> {}
+    public record Listxattr(String path) implements Call<Names> {}
+    public record Setxattr(String path, String name, byte[] value, int flags) implements Call<Void> {}
+    public record Removexattr(String path, String name) implements Call<Void> {}
+}

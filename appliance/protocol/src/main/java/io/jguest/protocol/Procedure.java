@@ -1,0 +1,99 @@
+package io.jguest.protocol;
+
+import io.jguest.api.FileAttributes;
+import io.jguest.api.StatVfs;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Every procedure with its stable wire id, its call record and its reply type. Ids are never reused:
+ * add new procedures at the end with new ids.
+ */
+public enum Procedure {
+    PING(1, Calls.Ping.class, String.class),
+    LIST_DEVICES(2, Calls.ListDevices.class, Calls.Devices.class),
+    LIST_PARTITIONS(3, Calls.ListPartitions.class, Calls.Partitions.class),
+    LIST_FILESYSTEMS(4, Calls.ListFilesystems.class, Calls.Filesystems.class),
+    LVM_ACTIVATE_ALL(5, Calls.LvmActivateAll.class, Calls.LogicalVolumes.class),
+    MOUNT(6, Calls.Mount.class, Void.class),
+    UMOUNT_ALL(7, Calls.UmountAll.class, Void.class),
+    SYNC(8, Calls.Sync.class, Void.class),
+    SHUTDOWN(9, Calls.Shutdown.class, Void.class),
+
+    LSTAT(20, Calls.Lstat.class, FileAttributes.class),
+    READDIR(21, Calls.Readdir.class, Calls.Entries.class),
+    READDIR_PLUS(22, Calls.ReaddirPlus.class, Calls.Entries.class),
+    LSTAT_LIST(23, Calls.LstatList.class, Calls.AttributesList.class),
+    READLINK(24, Calls.Readlink.class, String.class),
+    OPEN(25, Calls.Open.class, Long.class),
+    PREAD(26, Calls.Pread.class, byte[].class),
+    PWRITE(27, Calls.Pwrite.class, Integer.class),
+    FSYNC(28, Calls.Fsync.class, Void.class),
+    FTRUNCATE(29, Calls.Ftruncate.class, Void.class),
+    RELEASE(30, Calls.Release.class, Void.class),
+    MKDIR(31, Calls.Mkdir.class, Void.class),
+    RMDIR(32, Calls.Rmdir.class, Void.class),
+    UNLINK(33, Calls.Unlink.class, Void.class),
+    RENAME(34, Calls.Rename.class, Void.class),
+    SYMLINK(35, Calls.Symlink.class, Void.class),
+    LINK(36, Calls.Link.class, Void.class),
+    MKNOD(37, Calls.Mknod.class, Void.class),
+    CHMOD(38, Calls.Chmod.class, Void.class),
+    LCHOWN(39, Calls.Lchown.class, Void.class),
+    TRUNCATE(40, Calls.Truncate.class, Void.class),
+    UTIMENS(41, Calls.Utimens.class, Void.class),
+    STATVFS(42, Calls.Statvfs.class, StatVfs.class),
+    GETXATTR(43, Calls.Getxattr.class, byte[].class),
+    LISTXATTR(44, Calls.Listxattr.class, Calls.Names.class),
+    SETXATTR(45, Calls.Setxattr.class, Void.class),
+    REMOVEXATTR(46, Calls.Removexattr.class, Void.class);
+
+    private static final Map<Integer, Procedure> BY_ID = new HashMap<>();
+    private static final Map<Class<?>, Procedure> BY_CALL = new HashMap<>();
+
+    static {
+        for (Procedure p : values()) {
+            if (BY_ID.put(p.id, p) != null || BY_CALL.put(p.callType, p) != null) {
+                throw new ExceptionInInitializerError("duplicate procedure " + p);
+            }
+        }
+    }
+
+    private final int id;
+    private final Class<? extends Call<?>> callType;
+    private final Class<?> replyType;
+
+    Procedure(int id, Class<? extends Call<?>> callType, Class<?> replyType) {
+        this.id = id;
+        this.callType = callType;
+        this.replyType = replyType;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Class<? extends Call<?>> callType() {
+        return callType;
+    }
+
+    public Class<?> replyType() {
+        return replyType;
+    }
+
+    public static Procedure byId(int id) throws ProtocolException {
+        Procedure p = BY_ID.get(id);
+        if (p == null) {
+            throw new ProtocolException("unknown procedure id " + id);
+        }
+        return p;
+    }
+
+    public static Procedure of(Call<?> call) {
+        Procedure p = BY_CALL.get(call.getClass());
+        if (p == null) {
+            throw new IllegalArgumentException("not a protocol call: " + call.getClass().getName());
+        }
+        return p;
+    }
+}

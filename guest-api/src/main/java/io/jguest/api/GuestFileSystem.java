@@ -1,0 +1,88 @@
+package io.jguest.api;
+
+import java.util.List;
+
+/**
+ * POSIX operations on the guest's mounted namespace. Paths are absolute guest paths
+ * ({@code /etc/fstab}) relative to the root of what was mounted with
+ * {@link GuestSession#mount}. Every method blocks until the guest answers and throws
+ * {@link GuestFsException} carrying the guest's errno (ENOENT, EEXIST, ENOTEMPTY, EROFS, ...).
+ *
+ * <p>Thread-safety: implementations are safe for concurrent use by several threads; calls may be in
+ * flight at once (the FUSE layer is multithreaded).
+ */
+public interface GuestFileSystem {
+    /** {@code lstat(2)}: does not follow a final symlink. */
+    FileAttributes lstat(String path) throws GuestFsException;
+
+    /** The entries of a directory without {@code .} and {@code ..}; attributes are null. */
+    List<DirEntry> readdir(String path) throws GuestFsException;
+
+    /** The entries of a directory, each with its {@link FileAttributes}: one round trip. */
+    List<DirEntry> readdirPlus(String path) throws GuestFsException;
+
+    /**
+     * {@code lstat} of several names in one directory in one round trip. The result has one element
+     * per name, null where that name could not be stat'ed.
+     */
+    List<FileAttributes> lstatList(String dir, List<String> names) throws GuestFsException;
+
+    String readlink(String path) throws GuestFsException;
+
+    /**
+     * {@code open(2)} with Linux {@link OpenFlags}; {@code mode} applies when creating. Returns a
+     * handle for {@link #pread}, {@link #pwrite}, {@link #fsync}, {@link #ftruncate},
+     * {@link #release}.
+     */
+    long open(String path, int flags, int mode) throws GuestFsException;
+
+    /** Reads up to {@code length} bytes; fewer only at end of file. */
+    byte[] pread(long handle, long offset, int length) throws GuestFsException;
+
+    /** Writes all of {@code data}; returns the byte count written. */
+    int pwrite(long handle, long offset, byte[] data) throws GuestFsException;
+
+    void fsync(long handle, boolean dataOnly) throws GuestFsException;
+
+    void ftruncate(long handle, long size) throws GuestFsException;
+
+    /** Closes the handle. Unknown handles give EBADF. */
+    void release(long handle) throws GuestFsException;
+
+    void mkdir(String path, int mode) throws GuestFsException;
+
+    void rmdir(String path) throws GuestFsException;
+
+    void unlink(String path) throws GuestFsException;
+
+    /** {@code renameat2(2)}; flags 0 is plain rename. */
+    void rename(String from, String to, int flags) throws GuestFsException;
+
+    void symlink(String target, String linkPath) throws GuestFsException;
+
+    void link(String existing, String newPath) throws GuestFsException;
+
+    void mknod(String path, int mode, long rdev) throws GuestFsException;
+
+    void chmod(String path, int mode) throws GuestFsException;
+
+    /** {@code lchown(2)}; -1 leaves a value unchanged. */
+    void lchown(String path, int uid, int gid) throws GuestFsException;
+
+    void truncate(String path, long size) throws GuestFsException;
+
+    /** {@code utimensat(2)} without following symlinks; {@link Timespec#NOW}/{@link Timespec#OMIT} work. */
+    void utimens(String path, Timespec atime, Timespec mtime) throws GuestFsException;
+
+    StatVfs statvfs(String path) throws GuestFsException;
+
+    /** {@code lgetxattr(2)}; ENODATA when absent. */
+    byte[] getxattr(String path, String name) throws GuestFsException;
+
+    List<String> listxattr(String path) throws GuestFsException;
+
+    /** {@code lsetxattr(2)}; flags are XATTR_CREATE (1) / XATTR_REPLACE (2). */
+    void setxattr(String path, String name, byte[] value, int flags) throws GuestFsException;
+
+    void removexattr(String path, String name) throws GuestFsException;
+}

@@ -1,0 +1,45 @@
+package io.jguest.api;
+
+import java.io.IOException;
+
+/**
+ * The only error type that crosses the guest API: a symbolic errno, the path (or device) it is
+ * about, and a human message. Never carries {@code errno == null}: "no error" is not an error
+ * (libguestfs turns errno 0 into EINVAL for the same reason).
+ */
+public class GuestFsException extends IOException {
+    private final Errno errno;
+    private final String path;
+
+    public GuestFsException(Errno errno, String path, String message) {
+        super(format(errno, path, message));
+        this.errno = errno == null ? Errno.EINVAL : errno;
+        this.path = path;
+    }
+
+    public GuestFsException(Errno errno, String path, String message, Throwable cause) {
+        this(errno, path, message);
+        initCause(cause);
+    }
+
+    public Errno errno() {
+        return errno;
+    }
+
+    /** The guest path or device the error is about; may be null. */
+    public String path() {
+        return path;
+    }
+
+    private static String format(Errno errno, String path, String message) {
+        StringBuilder sb = new StringBuilder();
+        if (path != null && !path.isEmpty()) {
+            sb.append(path).append(": ");
+        }
+        sb.append(message == null || message.isEmpty() ? String.valueOf(errno) : message);
+        if (message != null && errno != null && !message.contains(errno.name())) {
+            sb.append(" (").append(errno.name()).append(')');
+        }
+        return sb.toString();
+    }
+}
