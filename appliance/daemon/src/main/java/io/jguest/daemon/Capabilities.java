@@ -1,0 +1,67 @@
+package io.jguest.daemon;
+
+import io.jguest.daemon.block.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The feature names the hello advertises: {@code ntfs-3g} and {@code lvm} when their programs are in
+ * the appliance, {@code openat2} when paths are confined by the kernel, and each filesystem the
+ * kernel knows or has a module for (in {@code /proc/filesystems} or as {@code NAME.ko*} in the
+ * appliance's module directories; modules may still be loading when the hello is sent).
+ */
+final class Capabilities {
+    static final List<String> FILESYSTEMS = List.of("ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "exfat", "ntfs3",
+            "iso9660", "udf", "squashfs", "f2fs");
+    private static final List<Path> MODULE_DIRS = List.of(Path.of("/lib/modules/extra"), Path.of("/lib/modules/boot"));
+
+    private Capabilities() {
+    }
+
+    static List<String> detect(CommandRunner runner, boolean openat2) {
+        List<String> caps = new ArrayList<>();
+        if (runner.find("ntfs-3g") != null || runner.find("mount.ntfs-3g") != null) {
+            caps.add("ntfs-3g");
+        }
+        if (runner.find("lvm") != null) {
+            caps.add("lvm");
+        }
+        if (openat2) {
+            caps.add("openat2");
+        }
+        Set<String> known = kernelFilesystems(Path.of("/proc/filesystems"));
+        for (String fs : FILESYSTEMS) {
+            if (known.contains(fs) || hasModule(fs)) {
+                caps.add(fs);
+            }
+        }
+        return caps;
+    }
+
+    /** Names in {@code /proc/filesystems} ("nodev\tproc", "\text4"). */
+    static Set<String> kernelFilesystems(Path procFilesystems) {
+        try {
+            return Files.readAllLines(procFilesystems).stream()
+                    .map(line -> line.substring(line.lastIndexOf('\t') + 1).strip())
+                    .collect(Collectors.toSet());
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
+
+    private static boolean hasModule(String fs) {
+        for (Path dir : MODULE_DIRS) {
+            for (String ext : List.of(".ko", ".ko.xz", ".ko.zst", ".ko.gz")) {
+                if (Files.exists(dir.resolve(fs + ext))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,98 @@
+package io.jguest.daemon;
+
+import io.jguest.daemon.block.LocalSession;
+import io.jguest.daemon.block.ProcessRunner;
+import io.jguest.daemon.fs.LocalFileSystem;
+import io.jguest.daemon.fs.Sysroot;
+import io.jguest.daemon.posix.Flags;
+import io.jguest.daemon.posix.Libc;
+import io.jguest.protocol.FrameCodec;
+import io.jguest.protocol.Wire;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Entry point of the daemon (class name fixed by the appliance contract). Needs
+ * {@code --enable-native-access=ALL-UNNAMED}. Exit status: 0 after a clean end, 1 on a failure,
+ * 2 on a bad command line; with power-off on exit it never returns (the VM stops).
+ */
+public final class DaemonMain {
+    private static final Duration PORT_TIMEOUT = Duration.ofSeconds(10);
+
+    private DaemonMain() {
+    }
+
+    public static void main(String[] args) {
+        Log.marker("daemon-start uptime-ms=" + SystemInfo.uptimeMillis());
+        DaemonOptions options;
+        try {
+            options = DaemonOptions.parse(List.of(args), System.getenv(), readCmdline());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(DaemonOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        Log.setVerbose(options.verbose());
+        int status = 1;
+        try {
+            status = run(options);
+        } catch (IOException | RuntimeException e) {
+            Log.error("daemon failed", e);
+        } finally {
+            if (options.powerOff()) {
+                powerOff();
+            }
+        }
+        System.exit(status);
+    }
+
+    /** Serves one session to its end; returns the exit status. */
+    static int run(DaemonOptions options) throws IOException {
+        Libc.umask(0); // the host sends the modes it wants, already masked
+        Channel channel = options.stdio() ? Channel.stdio()
+                : Channel.virtioPort(Path.of("/sys/class/virtio-ports"), Path.of("/dev"), Wire.PORT_NAME, PORT_TIMEOUT);
+        ProcessRunner runner = new ProcessRunner();
+        Sysroot sysroot = Sysroot.open(options.sysroot());
+        try (LocalFileSystem files = new LocalFileSystem(sysroot)) {
+            LocalSession session = LocalSession.create(sysroot, runner);
+            Runnable finish = () -> {
+                files.close(); // open files would keep the unmount busy
+                session.prepareShutdown();
+            };
+            Server server = new Server(new FrameCodec(channel.in(), channel.out()),
+                    new Dispatcher(files, session, finish), options.workers());
+            server.sendHello(SystemInfo.hello(Capabilities.detect(runner, sysroot.usesOpenat2())));
+            Log.marker("daemon-ready uptime-ms=" + SystemInfo.uptimeMillis());
+            Log.info("serving on " + channel.name() + ", sysroot " + sysroot.dir()
+                    + (sysroot.usesOpenat2() ? "" : " (no openat2: user-space path walk)"));
+            Server.End end = server.serve();
+            Log.info("session ended: " + end);
+            if (end != Server.End.SHUTDOWN) {
+                finish.run();
+            }
+            return end == Server.End.SHUTDOWN || end == Server.End.END_OF_STREAM ? 0 : 1;
+        }
+    }
+
+    private static void powerOff() {
+        Libc.sync();
+        Log.info("powering off");
+        try {
+            Libc.reboot(Flags.RB_AUTOBOOT);
+        } catch (Exception e) {
+            Log.error("reboot(2) failed", e);
+        }
+    }
+
+    private static String readCmdline() {
+        try {
+            return Files.readString(Path.of("/proc/cmdline"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.jguest.daemon;
+
+import io.jguest.api.Errno;
+import io.jguest.api.GuestFileSystem;
+import io.jguest.api.GuestFsException;
+import io.jguest.api.GuestSession;
+import io.jguest.protocol.Call;
+import io.jguest.protocol.Calls;
+import io.jguest.protocol.ErrorReply;
+import io.jguest.protocol.Frame;
+import io.jguest.protocol.FrameKind;
+import io.jguest.protocol.Procedure;
+import io.jguest.protocol.ProtocolException;
+import io.jguest.protocol.RecordCodec;
+import java.lang.reflect.RecordComponent;
+import java.util.List;
+
+/**
+ * Turns one call frame into one reply frame: decodes the record, runs the handler, encodes the
+ * result, and is the single place where a failure becomes an {@link ErrorReply} (guest errors keep
+ * their errno; anything unexpected becomes EIO). {@link #handle} never throws. Thread-safe when the
+ * handlers are.
+ */
+public final class Dispatcher {
+    /** Record components that name what a call is about, in order of preference (for error replies). */
+    private static final List<String> SUBJECTS = List.of("path", "dir", "from", "existing", "linkPath", "device");
+    private static final ClassValue<RecordComponent> SUBJECT = new ClassValue<>() {
+        @Override
+        protected RecordComponent computeValue(Class<?> type) {
+            RecordComponent[] components = type.isRecord() ? type.getRecordComponents() : new RecordComponent[0];
+            for (String name : SUBJECTS) {
+                for (RecordComponent c : components) {
+                    if (c.getName().equals(name) && c.getType() == String.class) {
+                        return c;
+                    }
+                }
+            }
+            return null;
+        }
+    };
+
+    private final GuestFileSystem files;
+    private final GuestSession session;
+    private final Runnable prepareShutdown;
+
+    /**
+     * @param prepareShutdown run for a {@link Calls.Shutdown} call before its reply (sync, unmount)
+     */
+    public Dispatcher(GuestFileSystem files, GuestSession session, Runnable prepareShutdown) {
+        this.files = files;
+        this.session = session;
+        this.prepareShutdown = prepareShutdown;
+    }
+
+    /** The {@code REPLY} or {@code ERROR} frame answering a {@code CALL} frame. */
+    public Frame handle(Frame frame) {
+        Procedure procedure;
+        try {
+            procedure = Procedure.byId(frame.procedure());
+        } catch (ProtocolException e) {
+            return error(frame, Errno.EINVAL, null, e.getMessage());
+        }
+        if (frame.kind() != FrameKind.CALL) {
+            return error(frame, Errno.EPROTO, null, "expected a CALL frame, got " + frame.kind());
+        }
+        Call<?> call;
+        try {
+            call = (Call<?>) RecordCodec.decode(frame.body(), procedure.callType());
+            if (call == null) {
+                throw new ProtocolException("null " + procedure + " call");
+            }
+        } catch (ProtocolException e) {
+            return error(frame, Errno.EPROTO, null, procedure + ": " + e.getMessage());
+        }
+        long start = System.nanoTime();
+        try {
+            Object value = invoke(call);
+            Frame reply = new Frame(frame.serial(), frame.procedure(), FrameKind.REPLY,
+                    RecordCodec.encode(value, procedure.replyType()));
+            Log.debug(procedure + " #" + frame.serial() + " ok " + micros(start) + " us");
+            return reply;
+        } catch (GuestFsException e) {
+            String path = e.path() != null ? e.path() : subject(call);
+            Log.debug(procedure + " #" + frame.serial() + " " + path + ": " + e.errno() + " " + micros(start) + " us");
+            return error(frame, e.errno(), path, messageWithoutPath(e));
+        } catch (RuntimeException e) {
+            Log.error(procedure + " #" + frame.serial() + " failed unexpectedly", e);
+            return error(frame, Errno.EIO, subject(call), procedure + ": " + e);
+        } catch (LinkageError e) {
+            Log.error(procedure + " #" + frame.serial() + " cannot run", e);
+            return error(frame, Errno.ENOSYS, subject(call), procedure + ": " + e);
+        } catch (OutOfMemoryError e) {
+            return error(frame, Errno.ENOMEM, subject(call), procedure + ": out of memory");
+        }
+    }
+
+    /** Runs the handler of {@code call} and returns its reply value (null for {@code Void}). */
+    Object invoke(Call<?> call) throws GuestFsException {
+        return switch (call) {
+            case Calls.Ping c -> c.text();
+            case Calls.ListDevices c -> new Calls.Devices(session.listDevices());
+            case Calls.ListPartitions c -> new Calls.Partitions(session.listPartitions());
+            case Calls.ListFilesystems c -> new Calls.Filesystems(session.listFilesystems());
+            case Calls.LvmActivateAll c -> new Calls.LogicalVolumes(session.lvmActivateAll());
+            case Calls.Mount c -> {
+                session.mount(c.device(), c.mountpoint(), c.options(), c.fstype());
+                yield null;
+            }
+            case Calls.UmountAll c -> {
+                session.umountAll();
+                yield null;
+            }
+            case Calls.Sync c -> {
+                session.sync();
+                yield null;
+            }
+            case Calls.Shutdown c -> {
+                prepareShutdown.run();
+                yield null;
+            }
+            case Calls.Lstat c -> files.lstat(c.path());
+            case Calls.Readdir c -> new Calls.Entries(files.readdir(c.path()));
+            case Calls.ReaddirPlus c -> new Calls.Entries(files.readdirPlus(c.path()));
+            case Calls.LstatList c -> new Calls.AttributesList(files.lstatList(c.dir(), c.names()));
+            case Calls.Readlink c -> files.readlink(c.path());
+            case Calls.Open c -> files.open(c.path(), c.flags(), c.mode());
+            case Calls.Pread c -> files.pread(c.handle(), c.offset(), c.length());
+            case Calls.Pwrite c -> files.pwrite(c.handle(), c.offset(), c.data());
+            case Calls.Fsync c -> {
+                files.fsync(c.handle(), c.dataOnly());
+                yield null;
+            }
+            case Calls.Ftruncate c -> {
+                files.ftruncate(c.handle(), c.size());
+                yield null;
+            }
+            case Calls.Release c -> {
+                files.release(c.handle());
+                yield null;
+            }
+            case Calls.Mkdir c -> {
+                files.mkdir(c.path(), c.mode());
+                yield null;
+            }
+            case Calls.Rmdir c -> {
+                files.rmdir(c.path());
+                yield null;
+            }
+            case Calls.Unlink c -> {
+                files.unlink(c.path());
+                yield null;
+            }
+            case Calls.Rename c -> {
+                files.rename(c.from(), c.to(), c.flags());
+                yield null;
+            }
+            case Calls.Symlink c -> {
+                files.symlink(c.target(), c.linkPath());
+                yield null;
+            }
+            case Calls.Link c -> {
+                files.link(c.existing(), c.newPath());
+                yield null;
+            }
+            case Calls.Mknod c -> {
+                files.mknod(c.path(), c.mode(), c.rdev());
+                yield null;
+            }
+            case Calls.Chmod c -> {
+                files.chmod(c.path(), c.mode());
+                yield null;
+            }
+            case Calls.Lchown c -> {
+                files.lchown(c.path(), c.uid(), c.gid());
+                yield null;
+            }
+            case Calls.Truncate c -> {
+                files.truncate(c.path(), c.size());
+                yield null;
+            }
+            case Calls.Utimens c -> {
+                files.utimens(c.path(), c.atime(), c.mtime());
+                yield null;
+            }
+            case Calls.Statvfs c -> files.statvfs(c.path());
+            case Calls.Getxattr c -> files.getxattr(c.path(), c.name());
+            case Calls.Listxattr c -> new Calls.Names(files.listxattr(c.path()));
+            case Calls.Setxattr c -> {
+                files.setxattr(c.path(), c.name(), c.value(), c.flags());
+                yield null;
+            }
+            case Calls.Removexattr c -> {
+                files.removexattr(c.path(), c.name());
+                yield null;
+            }
+            default -> throw new GuestFsException(Errno.ENOSYS, null,
+                    "no handler for " + call.getClass().getSimpleName());
+        };
+    }
+
+    private static Frame error(Frame call, Errno errno, String path, String message) {
+        ErrorReply reply = new ErrorReply(errno.name(), path, message);
+        return new Frame(call.serial(), call.procedure(), FrameKind.ERROR, RecordCodec.encode(reply, ErrorReply.class));
+    }
+
+    /** The path or device a call is about, for error replies whose exception did not name one. */
+    static String subject(Call<?> call) {
+        RecordComponent c = SUBJECT.get(call.getClass());
+        if (c == null) {
+            return null;
+        }
+        try {
+            return (String) c.getAccessor().invoke(call);
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    /** {@link GuestFsException#getMessage()} starts with "path: "; the reply carries the path apart. */
+    private static String messageWithoutPath(GuestFsException e) {
+        String m = e.getMessage();
+        String prefix = e.path() == null ? null : e.path() + ": ";
+        return prefix != null && m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    }
+
+    private static long micros(long start) {
+        return (System.nanoTime() - start) / 1000;
+    }
+}

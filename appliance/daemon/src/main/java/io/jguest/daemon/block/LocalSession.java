@@ -1,0 +1,256 @@
+package io.jguest.daemon.block;
+
+import static io.jguest.daemon.posix.Flags.AT_FDCWD;
+
+import io.jguest.api.BlockDevice;
+import io.jguest.api.Errno;
+import io.jguest.api.FileType;
+import io.jguest.api.Filesystem;
+import io.jguest.api.GuestFsException;
+import io.jguest.api.GuestSession;
+import io.jguest.api.LogicalVolume;
+import io.jguest.api.Partition;
+import io.jguest.daemon.Log;
+import io.jguest.daemon.fs.Sysroot;
+import io.jguest.daemon.posix.Libc;
+import io.jguest.daemon.posix.PosixException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@link GuestSession} inside the appliance: the user's disks are {@code /dev/sd*} (virtio-scsi), the
+ * appliance's own root disk ({@code /dev/vda}) is never listed. Every call first waits for the
+ * devices ({@link DeviceWait}). Thread-safe.
+ */
+public final class LocalSession implements GuestSession {
+    /** MBR types of extended partitions: containers, not filesystems. */
+    private static final Set<String> EXTENDED = Set.of("0x5", "0xf", "0x85");
+
+    private final Sysroot sysroot;
+    private final DeviceWait deviceWait;
+    private final SysBlock sysBlock;
+    private final Path dev;
+    private final Blkid blkid;
+    private final Lvm lvm;
+    private final MountTable mounts;
+
+    LocalSession(Sysroot sysroot, CommandRunner runner, DeviceWait deviceWait, SysBlock sysBlock, Path dev,
+                 Path mountinfo) {
+        this.sysroot = sysroot;
+        this.deviceWait = deviceWait;
+        this.sysBlock = sysBlock;
+        this.dev = dev;
+        this.blkid = new Blkid(runner);
+        this.lvm = new Lvm(runner);
+        this.mounts = new MountTable(runner, mountinfo);
+    }
+
+    /** The appliance's real devices, tools and files. */
+    public static LocalSession create(Sysroot sysroot, CommandRunner runner) {
+        return create(sysroot, runner, DeviceWait.appliance());
+    }
+
+    /** As {@link #create(Sysroot, CommandRunner)} with another wait (tests: one that never waits). */
+    public static LocalSession create(Sysroot sysroot, CommandRunner runner, DeviceWait wait) {
+        return new LocalSession(sysroot, runner, wait, new SysBlock(Path.of("/sys/block")), Path.of("/dev"),
+                Path.of("/proc/self/mountinfo"));
+    }
+
+    // ---------------------------------------------------------------- devices
+
+    @Override
+    public List<BlockDevice> listDevices() throws GuestFsException {
+        deviceWait.await();
+        List<String> disks = sysBlock.disks();
+        Map<String, Map<String, String>> probed = blkid.probe(disks.stream().map(this::devicePath).toList());
+        List<BlockDevice> out = new ArrayList<>();
+        for (String disk : disks) {
+            String device = devicePath(disk);
+            Map<String, String> p = probed.getOrDefault(device, Map.of());
+            String table = p.get("PTTYPE");
+            try {
+                out.add(new BlockDevice(device, sysBlock.sizeBytes(disk), sysBlock.readOnly(disk), table,
+                        diskId(table, p.get("PTUUID"))));
+            } catch (IOException e) {
+                throw new GuestFsException(Errno.EIO, device, "cannot read /sys/block/" + disk + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** The disk identifier in API form: MBR signature as 8 lower-case hex digits, GUIDs lower case. */
+    static String diskId(String tableType, String ptuuid) {
+        if (ptuuid == null || ptuuid.isBlank()) {
+            return null;
+        }
+        String id = ptuuid.strip().toLowerCase(Locale.ROOT);
+        if ("dos".equals(tableType)) {
+            if (id.startsWith("0x")) {
+                id = id.substring(2);
+            }
+            id = "0".repeat(Math.max(0, 8 - id.length())) + id;
+        }
+        return id;
+    }
+
+    @Override
+    public List<Partition> listPartitions() throws GuestFsException {
+        deviceWait.await();
+        return partitions();
+    }
+
+    private List<Partition> partitions() throws GuestFsException {
+        List<String> devices = new ArrayList<>();
+        List<Partition> raw = new ArrayList<>();
+        for (String disk : sysBlock.disks()) {
+            try {
+                for (SysBlock.SysPartition sp : sysBlock.partitions(disk)) {
+                    devices.add(devicePath(sp.name()));
+                    raw.add(new Partition(devicePath(sp.name()), devicePath(disk), sp.number(), sp.start(), sp.size(),
+                            null, null, null));
+                }
+            } catch (IOException e) {
+                throw new GuestFsException(Errno.EIO, devicePath(disk), "cannot read partitions: " + e.getMessage(), e);
+            }
+        }
+        Map<String, Map<String, String>> probed = blkid.probe(devices);
+        List<Partition> out = new ArrayList<>(raw.size());
+        for (Partition p : raw) {
+            Map<String, String> props = probed.getOrDefault(p.device(), Map.of());
+            out.add(new Partition(p.device(), p.disk(), p.number(), p.start(), p.size(),
+                    props.get("PART_ENTRY_SCHEME"), lower(props.get("PART_ENTRY_TYPE")),
+                    lower(props.get("PART_ENTRY_UUID"))));
+        }
+        return out;
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public List<Filesystem> listFilesystems() throws GuestFsException {
+        deviceWait.await();
+        List<String> devices = new ArrayList<>();
+        for (String disk : sysBlock.disks()) {
+            try {
+                if (sysBlock.partitions(disk).isEmpty()) {
+                    devices.add(devicePath(disk));
+                }
+            } catch (IOException e) {
+                throw new GuestFsException(Errno.EIO, devicePath(disk), "cannot read partitions: " + e.getMessage(), e);
+            }
+        }
+        for (Partition p : partitions()) {
+            if (p.type() == null || !EXTENDED.contains(p.type())) {
+                devices.add(p.device());
+            }
+        }
+        devices.addAll(logicalVolumeDevices());
+        Map<String, Map<String, String>> found = blkid.filesystems(devices);
+        List<Filesystem> out = new ArrayList<>();
+        for (String device : devices) {
+            Map<String, String> p = found.getOrDefault(device, Map.of());
+            out.add(new Filesystem(device, p.getOrDefault("TYPE", "unknown"), p.getOrDefault("LABEL", ""),
+                    p.getOrDefault("UUID", "")));
+        }
+        return out;
+    }
+
+    /** Active logical volumes as {@code /dev/VG/LV} (or {@code /dev/mapper/NAME} when that is missing). */
+    private List<String> logicalVolumeDevices() {
+        Path mapper = dev.resolve("mapper");
+        if (!Files.isDirectory(mapper)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(mapper)) {
+            List<String> out = new ArrayList<>();
+            for (Path p : s.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (name.equals("control")) {
+                    continue;
+                }
+                String lv = Lvm.lvPathOfMapperName(name);
+                out.add(lv != null && Files.exists(Path.of(lv)) ? lv : p.toString());
+            }
+            return out;
+        } catch (IOException e) {
+            Log.warn("cannot list " + mapper + ": " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    @Override
+    public List<LogicalVolume> lvmActivateAll() throws GuestFsException {
+        deviceWait.await();
+        if (!lvm.available()) {
+            Log.warn("no lvm program in the appliance: no logical volumes");
+            return List.of();
+        }
+        return lvm.activateAll();
+    }
+
+    // ---------------------------------------------------------------- mounts
+
+    @Override
+    public void mount(String device, String mountpoint, String options, String fstype) throws GuestFsException {
+        deviceWait.await();
+        requireBlockDevice(device);
+        Path target = sysroot.realDirectory(mountpoint == null || mountpoint.isEmpty() ? "/" : mountpoint);
+        String type = fstype == null || fstype.isBlank() ? detectType(device) : fstype;
+        mounts.mount(device, mountpoint, target, options, type);
+    }
+
+    private String detectType(String device) throws GuestFsException {
+        Map<String, String> p = blkid.probe(List.of(device)).getOrDefault(device, Map.of());
+        return p.get("TYPE");
+    }
+
+    private static void requireBlockDevice(String device) throws GuestFsException {
+        if (device == null || !device.startsWith("/dev/") || device.contains("/../")) {
+            throw new GuestFsException(Errno.EINVAL, device, "not a device path under /dev");
+        }
+        FileType type;
+        try {
+            type = Libc.fstatat(AT_FDCWD, device, 0).type();
+        } catch (PosixException e) {
+            throw new GuestFsException(e.errno(), device, e.errno() == Errno.ENOENT
+                    ? "no such device (is the drive attached?)" : e.getMessage(), e);
+        }
+        if (type != FileType.BLOCK_DEVICE) {
+            throw new GuestFsException(Errno.ENOTBLK, device, "not a block device");
+        }
+    }
+
+    @Override
+    public void umountAll() throws GuestFsException {
+        Libc.sync();
+        mounts.umountAll(sysroot.dir());
+    }
+
+    @Override
+    public void sync() {
+        Libc.sync();
+    }
+
+    /** Before power-off: sync, then unmount everything under the sysroot (failures are logged). */
+    public void prepareShutdown() {
+        try {
+            umountAll();
+        } catch (GuestFsException e) {
+            Log.warn("unmount before shutdown: " + e.getMessage());
+        }
+        Libc.sync();
+    }
+
+    private String devicePath(String kernelName) {
+        return dev.resolve(kernelName).toString();
+    }
+}

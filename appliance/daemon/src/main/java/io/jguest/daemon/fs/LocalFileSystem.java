@@ -1,0 +1,326 @@
+package io.jguest.daemon.fs;
+
+import static io.jguest.daemon.posix.Flags.AT_EMPTY_PATH;
+import static io.jguest.daemon.posix.Flags.AT_FDCWD;
+import static io.jguest.daemon.posix.Flags.AT_REMOVEDIR;
+import static io.jguest.daemon.posix.Flags.AT_SYMLINK_NOFOLLOW;
+import static io.jguest.daemon.posix.Flags.O_DIRECTORY;
+import static io.jguest.daemon.posix.Flags.O_NOCTTY;
+import static io.jguest.daemon.posix.Flags.O_NONBLOCK;
+import static io.jguest.daemon.posix.Flags.O_RDONLY;
+import static io.jguest.daemon.posix.Flags.O_WRONLY;
+
+import io.jguest.api.DirEntry;
+import io.jguest.api.Errno;
+import io.jguest.api.FileAttributes;
+import io.jguest.api.FileType;
+import io.jguest.api.GuestFileSystem;
+import io.jguest.api.GuestFsException;
+import io.jguest.api.StatVfs;
+import io.jguest.api.Timespec;
+import io.jguest.daemon.posix.Dirent;
+import io.jguest.daemon.posix.Libc;
+import io.jguest.daemon.posix.PosixException;
+import io.jguest.protocol.Wire;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link GuestFileSystem} on the daemon's sysroot, one system call (or a few) per operation. Calls
+ * that must not follow a final symlink (lstat, lchown, readlink, unlink, rename, utimens, xattrs)
+ * act on the name in its parent directory; chmod, truncate, open, readdir and statvfs follow it,
+ * inside the root. Thread-safe.
+ */
+public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
+    private final Sysroot root;
+    private final HandleTable handles = new HandleTable();
+
+    public LocalFileSystem(Sysroot root) {
+        this.root = root;
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    @Override
+    public FileAttributes lstat(String path) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            return e.isSelf()
+                    ? Libc.fstatat(e.dir().value(), "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)
+                    : Libc.fstatat(e.dir().value(), e.name(), AT_SYMLINK_NOFOLLOW);
+        }
+    }
+
+    @Override
+    public List<DirEntry> readdir(String path) throws GuestFsException {
+        return list(path, false);
+    }
+
+    @Override
+    public List<DirEntry> readdirPlus(String path) throws GuestFsException {
+        return list(path, true);
+    }
+
+    private List<DirEntry> list(String path, boolean withAttributes) throws GuestFsException {
+        try (Fd dir = root.open(path, O_RDONLY | O_DIRECTORY, 0)) {
+            List<DirEntry> entries = new ArrayList<>();
+            for (Dirent d : Libc.readDirectory(dir.value())) {
+                if (d.isDotOrDotDot()) {
+                    continue;
+                }
+                FileAttributes attrs = withAttributes || d.type() == Dirent.DT_UNKNOWN ? statOrNull(dir, d.name()) : null;
+                FileType type = d.type() == Dirent.DT_UNKNOWN && attrs != null ? attrs.type() : d.fileType();
+                entries.add(new DirEntry(d.name(), type, d.ino(), withAttributes ? attrs : null));
+            }
+            return entries;
+        }
+    }
+
+    @Override
+    public List<FileAttributes> lstatList(String dir, List<String> names) throws GuestFsException {
+        if (names == null) {
+            throw new GuestFsException(Errno.EINVAL, dir, "names is null");
+        }
+        try (Fd d = root.openPath(dir, true)) {
+            List<FileAttributes> out = new ArrayList<>(names.size());
+            for (String name : names) {
+                out.add(isPlainName(name) ? statOrNull(d, name) : null);
+            }
+            return out;
+        }
+    }
+
+    /** A single component that cannot climb out of the directory it is looked up in. */
+    private static boolean isPlainName(String name) {
+        return name != null && !name.isEmpty() && !name.equals("..") && name.indexOf('/') < 0
+                && name.indexOf('\0') < 0;
+    }
+
+    private static FileAttributes statOrNull(Fd dir, String name) {
+        try {
+            return Libc.fstatat(dir.value(), name, AT_SYMLINK_NOFOLLOW);
+        } catch (PosixException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public String readlink(String path) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            requireName(e, Errno.EINVAL, path);
+            return Libc.readlinkat(e.dir().value(), e.name());
+        }
+    }
+
+    @Override
+    public StatVfs statvfs(String path) throws GuestFsException {
+        try (Fd fd = root.openPath(path, true)) {
+            return Libc.fstatvfs(fd.value());
+        }
+    }
+
+    // ---------------------------------------------------------------- open files
+
+    @Override
+    public long open(String path, int flags, int mode) throws GuestFsException {
+        return handles.add(root.open(path, flags, mode));
+    }
+
+    @Override
+    public byte[] pread(long handle, long offset, int length) throws GuestFsException {
+        if (length < 0 || length > Wire.MAX_IO || offset < 0) {
+            throw new GuestFsException(Errno.EINVAL, null,
+                    "pread of " + length + " bytes at " + offset + " (at most " + Wire.MAX_IO + ")");
+        }
+        return handles.use(handle, fd -> Libc.preadFully(fd, offset, length));
+    }
+
+    @Override
+    public int pwrite(long handle, long offset, byte[] data) throws GuestFsException {
+        if (data == null || data.length > Wire.MAX_IO || offset < 0) {
+            throw new GuestFsException(Errno.EINVAL, null, "pwrite of "
+                    + (data == null ? "null" : data.length + " bytes") + " at " + offset);
+        }
+        return handles.use(handle, fd -> Libc.pwriteFully(fd, offset, data));
+    }
+
+    @Override
+    public void fsync(long handle, boolean dataOnly) throws GuestFsException {
+        handles.use(handle, fd -> {
+            Libc.fsync(fd, dataOnly);
+            return null;
+        });
+    }
+
+    @Override
+    public void ftruncate(long handle, long size) throws GuestFsException {
+        handles.use(handle, fd -> {
+            Libc.ftruncate(fd, size);
+            return null;
+        });
+    }
+
+    @Override
+    public void release(long handle) throws GuestFsException {
+        handles.release(handle);
+    }
+
+    /** Number of open handles (for tests and diagnostics). */
+    public int openHandles() {
+        return handles.size();
+    }
+
+    // ---------------------------------------------------------------- namespace changes
+
+    @Override
+    public void mkdir(String path, int mode) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            requireName(e, Errno.EEXIST, path);
+            Libc.mkdirat(e.dir().value(), e.name(), mode);
+        }
+    }
+
+    @Override
+    public void rmdir(String path) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            requireName(e, Errno.EBUSY, path);
+            Libc.unlinkat(e.dir().value(), e.name(), AT_REMOVEDIR);
+        }
+    }
+
+    @Override
+    public void unlink(String path) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            requireName(e, Errno.EISDIR, path);
+            Libc.unlinkat(e.dir().value(), e.name(), 0);
+        }
+    }
+
+    @Override
+    public void rename(String from, String to, int flags) throws GuestFsException {
+        try (Entry src = root.entry(from); Entry dst = root.entry(to)) {
+            requireName(src, Errno.EBUSY, from);
+            requireName(dst, Errno.EBUSY, to);
+            Libc.renameat2(src.dir().value(), src.name(), dst.dir().value(), dst.name(), flags);
+        }
+    }
+
+    @Override
+    public void symlink(String target, String linkPath) throws GuestFsException {
+        if (target == null || target.isEmpty()) {
+            throw new GuestFsException(Errno.ENOENT, linkPath, "empty symlink target");
+        }
+        try (Entry e = root.entry(linkPath)) {
+            requireName(e, Errno.EEXIST, linkPath);
+            Libc.symlinkat(target, e.dir().value(), e.name());
+        }
+    }
+
+    @Override
+    public void link(String existing, String newPath) throws GuestFsException {
+        try (Entry src = root.entry(existing); Entry dst = root.entry(newPath)) {
+            requireName(src, Errno.EPERM, existing);
+            requireName(dst, Errno.EEXIST, newPath);
+            Libc.linkat(src.dir().value(), src.name(), dst.dir().value(), dst.name(), 0);
+        }
+    }
+
+    @Override
+    public void mknod(String path, int mode, long rdev) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            requireName(e, Errno.EEXIST, path);
+            Libc.mknodat(e.dir().value(), e.name(), mode, rdev);
+        }
+    }
+
+    // ---------------------------------------------------------------- attributes
+
+    @Override
+    public void chmod(String path, int mode) throws GuestFsException {
+        try (Fd fd = root.openPath(path, true)) {
+            Libc.fchmodat(AT_FDCWD, fd.procPath(), mode & 07777, 0);
+        }
+    }
+
+    @Override
+    public void lchown(String path, int uid, int gid) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            if (e.isSelf()) {
+                Libc.fchownat(e.dir().value(), "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+            } else {
+                Libc.fchownat(e.dir().value(), e.name(), uid, gid, AT_SYMLINK_NOFOLLOW);
+            }
+        }
+    }
+
+    @Override
+    public void truncate(String path, long size) throws GuestFsException {
+        try (Fd fd = root.open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY, 0)) {
+            Libc.ftruncate(fd.value(), size);
+        }
+    }
+
+    @Override
+    public void utimens(String path, Timespec atime, Timespec mtime) throws GuestFsException {
+        Timespec a = atime == null ? Timespec.NOW : atime;
+        Timespec m = mtime == null ? Timespec.NOW : mtime;
+        try (Entry e = root.entry(path)) {
+            if (e.isSelf()) {
+                Libc.utimensat(AT_FDCWD, e.procPath(), a, m, 0);
+            } else {
+                Libc.utimensat(e.dir().value(), e.name(), a, m, AT_SYMLINK_NOFOLLOW);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- extended attributes
+
+    @Override
+    public byte[] getxattr(String path, String name) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            return Libc.getxattr(e.procPath(), requireXattrName(name), e.isSelf());
+        }
+    }
+
+    @Override
+    public List<String> listxattr(String path) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            return Libc.listxattr(e.procPath(), e.isSelf());
+        }
+    }
+
+    @Override
+    public void setxattr(String path, String name, byte[] value, int flags) throws GuestFsException {
+        if (value == null) {
+            throw new GuestFsException(Errno.EINVAL, path, "xattr value is null");
+        }
+        try (Entry e = root.entry(path)) {
+            Libc.setxattr(e.procPath(), requireXattrName(name), value, flags, e.isSelf());
+        }
+    }
+
+    @Override
+    public void removexattr(String path, String name) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            Libc.removexattr(e.procPath(), requireXattrName(name), e.isSelf());
+        }
+    }
+
+    private static String requireXattrName(String name) throws GuestFsException {
+        if (name == null || name.isEmpty()) {
+            throw new GuestFsException(Errno.EINVAL, null, "empty xattr name");
+        }
+        return name;
+    }
+
+    private static void requireName(Entry e, Errno otherwise, String path) throws GuestFsException {
+        if (e.isSelf()) {
+            throw new GuestFsException(otherwise, path, "not possible on the root or a path ending in ..");
+        }
+    }
+
+    /** Closes every open handle. */
+    @Override
+    public void close() {
+        handles.close();
+    }
+}

@@ -1,0 +1,236 @@
+package io.jguest.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jguest.api.BlockDevice;
+import io.jguest.api.FileAttributes;
+import io.jguest.api.Filesystem;
+import io.jguest.api.GuestFsException;
+import io.jguest.api.GuestSession;
+import io.jguest.api.LogicalVolume;
+import io.jguest.api.Partition;
+import io.jguest.daemon.fs.LocalFileSystem;
+import io.jguest.daemon.fs.Sysroot;
+import io.jguest.protocol.Call;
+import io.jguest.protocol.Calls;
+import io.jguest.protocol.ErrorReply;
+import io.jguest.protocol.Frame;
+import io.jguest.protocol.FrameCodec;
+import io.jguest.protocol.FrameKind;
+import io.jguest.protocol.Hello;
+import io.jguest.protocol.Procedure;
+import io.jguest.protocol.RecordCodec;
+import io.jguest.protocol.Wire;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole protocol in-process: a server on pipes, called through {@link FrameCodec} as the host does. */
+class ServerTest {
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+    private Sysroot sysroot;
+    private LocalFileSystem files;
+    private final AtomicBoolean prepared = new AtomicBoolean();
+    /** Two Sync calls meet here: both can only return if the server runs them at the same time. */
+    private final CyclicBarrier syncBarrier = new CyclicBarrier(2);
+    private OutputStream toServer;
+    private FrameCodec host;
+    private CompletableFuture<Server.End> serving;
+
+    @BeforeEach
+    void start() throws IOException {
+        Files.writeString(dir.resolve("hello.txt"), "hi");
+        sysroot = Sysroot.open(dir);
+        files = new LocalFileSystem(sysroot);
+        Pipe calls = Pipe.open();
+        Pipe replies = Pipe.open();
+        toServer = Channels.newOutputStream(calls.sink());
+        host = new FrameCodec(Channels.newInputStream(replies.source()), toServer);
+        Server server = new Server(new FrameCodec(Channels.newInputStream(calls.source()),
+                Channels.newOutputStream(replies.sink())), new Dispatcher(files, new BarrierSession(),
+                () -> prepared.set(true)), 8);
+        serving = CompletableFuture.supplyAsync(() -> {
+            try {
+                server.sendHello(SystemInfo.hello(List.of("test")));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return server.serve();
+        });
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        toServer.close();
+        files.close();
+    }
+
+    @Test
+    void helloFirstThenConcurrentCallsAnsweredBySerial() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Frame first = host.read();
+            assertEquals(FrameKind.HELLO, first.kind());
+            Hello hello = (Hello) RecordCodec.decode(first.body(), Hello.class);
+            assertEquals(Wire.MAGIC, hello.magic());
+            assertEquals(Wire.VERSION, hello.version());
+            assertEquals(Wire.MAX_FRAME, hello.maxFrame());
+            assertEquals(List.of("test"), hello.capabilities());
+
+            Map<Integer, Call<?>> sent = new HashMap<>();
+            sent.put(10, new Calls.Sync());
+            for (int i = 11; i < 40; i++) {
+                sent.put(i, i % 3 == 0 ? new Calls.Lstat("/hello.txt") : i % 3 == 1
+                        ? new Calls.Ping("ping " + i) : new Calls.Lstat("/missing-" + i));
+            }
+            sent.put(40, new Calls.Sync());
+            for (int serial = 10; serial <= 40; serial++) {
+                send(serial, sent.get(serial));
+            }
+            Map<Integer, Frame> replies = new HashMap<>();
+            for (int i = 0; i < sent.size(); i++) {
+                Frame f = host.read();
+                assertNull(replies.put(f.serial(), f), "two replies for #" + f.serial());
+            }
+            assertEquals(sent.keySet(), replies.keySet());
+            for (var e : sent.entrySet()) {
+                Frame reply = replies.get(e.getKey());
+                Procedure p = Procedure.of(e.getValue());
+                assertEquals(p.id(), reply.procedure());
+                switch (e.getValue()) {
+                    case Calls.Ping ping -> assertEquals(ping.text(), decode(reply, p));
+                    case Calls.Lstat l when l.path().startsWith("/missing") -> {
+                        assertEquals(FrameKind.ERROR, reply.kind());
+                        ErrorReply err = (ErrorReply) RecordCodec.decode(reply.body(), ErrorReply.class);
+                        assertEquals("ENOENT", err.errno());
+                        assertEquals(l.path(), err.path());
+                    }
+                    case Calls.Lstat l -> assertEquals(2, ((FileAttributes) decode(reply, p)).size());
+                    case Calls.Sync s -> assertEquals(FrameKind.REPLY, reply.kind(), "both syncs ran at once");
+                    default -> throw new AssertionError(e);
+                }
+            }
+
+            send(99, new Calls.Shutdown());
+            Frame bye = host.read();
+            assertEquals(99, bye.serial());
+            assertEquals(FrameKind.REPLY, bye.kind());
+            assertEquals(Server.End.SHUTDOWN, serving.get(5, TimeUnit.SECONDS));
+            assertTrue(prepared.get());
+        });
+    }
+
+    @Test
+    void badFramesGetErrorsAndServingGoesOn() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            assertEquals(FrameKind.HELLO, host.read().kind());
+            host.write(new Frame(1, 4242, FrameKind.CALL, new byte[0]));
+            assertError(host.read(), 1, "EINVAL");
+            host.write(new Frame(2, Procedure.LSTAT.id(), FrameKind.CALL, new byte[] {9}));
+            assertError(host.read(), 2, "EPROTO");
+            host.write(new Frame(3, Procedure.PING.id(), FrameKind.REPLY, new byte[0]));
+            assertError(host.read(), 3, "EPROTO");
+            send(4, new Calls.Ping("still here"));
+            assertEquals("still here", decode(host.read(), Procedure.PING));
+        });
+    }
+
+    @Test
+    void endOfStreamEndsServing() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            assertEquals(FrameKind.HELLO, host.read().kind());
+            toServer.close();
+            assertEquals(Server.End.END_OF_STREAM, serving.get(5, TimeUnit.SECONDS));
+        });
+    }
+
+    @Test
+    void oversizedFrameIsAProtocolError() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            assertEquals(FrameKind.HELLO, host.read().kind());
+            toServer.write(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 1});
+            toServer.flush();
+            assertEquals(Server.End.PROTOCOL_ERROR, serving.get(5, TimeUnit.SECONDS));
+        });
+    }
+
+    private void send(int serial, Call<?> call) throws IOException {
+        Procedure p = Procedure.of(call);
+        host.write(new Frame(serial, p.id(), FrameKind.CALL, RecordCodec.encode(call, p.callType())));
+    }
+
+    private static Object decode(Frame reply, Procedure p) throws IOException {
+        assertEquals(FrameKind.REPLY, reply.kind(), () -> "reply to #" + reply.serial());
+        return RecordCodec.decode(reply.body(), p.replyType());
+    }
+
+    private static void assertError(Frame reply, int serial, String errno) throws IOException {
+        assertNotNull(reply);
+        assertEquals(serial, reply.serial());
+        assertEquals(FrameKind.ERROR, reply.kind());
+        assertEquals(errno, ((ErrorReply) RecordCodec.decode(reply.body(), ErrorReply.class)).errno());
+    }
+
+    /** A session whose {@code sync} waits for a second concurrent {@code sync}. */
+    private final class BarrierSession implements GuestSession {
+        @Override
+        public void sync() throws GuestFsException {
+            try {
+                syncBarrier.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                throw new GuestFsException(io.jguest.api.Errno.ETIMEDOUT, null, "no concurrent sync");
+            }
+        }
+
+        @Override
+        public List<BlockDevice> listDevices() {
+            return List.of();
+        }
+
+        @Override
+        public List<Partition> listPartitions() {
+            return List.of();
+        }
+
+        @Override
+        public List<Filesystem> listFilesystems() {
+            return List.of();
+        }
+
+        @Override
+        public List<LogicalVolume> lvmActivateAll() {
+            return List.of();
+        }
+
+        @Override
+        public void mount(String device, String mountpoint, String options, String fstype) {
+        }
+
+        @Override
+        public void umountAll() {
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.jguest.cli;
+
+import io.jguest.appliance.ApplianceConfig;
+import io.jguest.appliance.Drive;
+import io.jguest.appliance.Guest;
+import io.jguest.appliance.LaunchReport;
+import io.jguest.cli.bench.Guestfish;
+import io.jguest.cli.bench.HostInfo;
+import io.jguest.cli.bench.Stats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jguest boot-benchmark}, in the spirit of libguestfs's: warm-up launches, then N passes of
+ * launch, daemon ready, shutdown, with one small read-only drive (libguestfs uses {@code /dev/null};
+ * our launcher refuses empty images, so a 1 MiB sparse raw file stands in). Phases come from the
+ * {@link LaunchReport} of each pass and from timing {@link Guest#close()}.
+ */
+@Command(name = "boot-benchmark", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Measure appliance launch-to-ready-to-shutdown time.")
+final class BootBenchmarkCommand implements Callable<Integer> {
+    private final Cli cli;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--passes", paramLabel = "N", defaultValue = "10", description = "Timed passes (default ${DEFAULT-VALUE}).")
+    int passes;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3", description = "Untimed warm-up launches (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = {"--memsize"}, paramLabel = "MiB", description = "Guest memory (default: the launcher's).")
+    Integer memsize;
+
+    @Option(names = "--smp", paramLabel = "N", description = "Guest vCPUs (default: the launcher's).")
+    Integer smp;
+
+    @Option(names = "--append", paramLabel = "ARG", description = "Extra kernel argument (repeatable).")
+    List<String> append = new ArrayList<>();
+
+    @Option(names = "--vs-libguestfs",
+            description = "Also time 'guestfish -a /dev/null run' (if installed) the same number of times and print the ratio.")
+    boolean vsLibguestfs;
+
+    BootBenchmarkCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    /** One timed pass. */
+    record Pass(Duration total, Duration launch, Duration shutdown, LaunchReport report) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (passes < 1 || warmup < 0) {
+            throw new CliException("--passes must be at least 1 and --warmup at least 0");
+        }
+        PrintWriter out = cli.terminal().out();
+        Path dir = Files.createTempDirectory("jguest-bench-");
+        try {
+            Path disk = dir.resolve("empty.img");
+            try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+                f.setLength(1 << 20);
+            }
+            ApplianceConfig config = config(disk);
+            out.println("Warming up (" + warmup + " launches)...");
+            out.flush();
+            LaunchReport first = null;
+            for (int i = 0; i < warmup; i++) {
+                first = onePass(config).report();
+            }
+            List<Pass> timed = new ArrayList<>();
+            for (int i = 0; i < passes; i++) {
+                Pass p = onePass(config);
+                timed.add(p);
+                if (first == null) {
+                    first = p.report();
+                }
+                out.printf(Locale.ROOT, "pass %d: %d ms (ready %d ms, shutdown %d ms)%n", i + 1,
+                        p.total().toMillis(), p.launch().toMillis(), p.shutdown().toMillis());
+                out.flush();
+            }
+            printReport(out, config, first, timed);
+            if (vsLibguestfs) {
+                compareWithLibguestfs(out, Stats.of(timed.stream().map(Pass::total).toList()));
+            }
+        } finally {
+            Files.deleteIfExists(dir.resolve("empty.img"));
+            Files.deleteIfExists(dir);
+        }
+        return ExitCodes.OK;
+    }
+
+    private ApplianceConfig config(Path disk) {
+        ApplianceConfig.Builder b = cli.configFor(List.of(new Drive(disk, "raw", true)));
+        if (memsize != null) {
+            b.memoryMiB(memsize);
+        }
+        if (smp != null) {
+            b.cpus(smp);
+        }
+        append.forEach(b::addKernelArg);
+        return b.build();
+    }
+
+    private Pass onePass(ApplianceConfig config) throws Exception {
+        long start = System.nanoTime();
+        Guest guest = cli.launch(config);
+        long ready = System.nanoTime();
+        LaunchReport report;
+        try {
+            report = guest.report();
+        } finally {
+            guest.close();
+        }
+        long end = System.nanoTime();
+        return new Pass(Duration.ofNanos(end - start), Duration.ofNanos(ready - start), Duration.ofNanos(end - ready),
+                report);
+    }
+
+    private static void printReport(PrintWriter out, ApplianceConfig config, LaunchReport r, List<Pass> timed) {
+        out.println();
+        out.println("Host:        " + HostInfo.current().describe());
+        out.println("qemu:        " + r.qemuVersion());
+        out.println("Kernel:      " + r.kernelRelease());
+        out.println("Accelerator: " + r.accel().name().toLowerCase(Locale.ROOT)
+                + (r.kvmFallback() ? " (KVM was tried and judged hung)" : ""));
+        out.println("Memory:      " + config.memoryMiB() + " MiB, " + config.cpus() + " vCPU");
+        out.println("Passes:      " + timed.size() + " (after warm-up)");
+        out.println();
+        out.println("Result: " + Stats.of(timed.stream().map(Pass::total).toList()).format()
+                + "  (launch to ready to shutdown)");
+        phase(out, "launch to daemon ready", timed.stream().map(Pass::launch).toList());
+        phase(out, "qemu start to kernel", timed.stream().map(p -> p.report().qemuToKernel()).toList());
+        phase(out, "kernel to init", timed.stream().map(p -> p.report().kernelToInit()).toList());
+        phase(out, "init to daemon ready",
+                timed.stream().map(p -> nonNegative(p.report().kernelToReady().minus(p.report().kernelToInit()))).toList());
+        phase(out, "shutdown", timed.stream().map(Pass::shutdown).toList());
+        out.flush();
+    }
+
+    private static Duration nonNegative(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private static void phase(PrintWriter out, String name, List<Duration> samples) {
+        out.printf(Locale.ROOT, "  %-24s %s%n", name + ":", Stats.of(samples).format());
+    }
+
+    private void compareWithLibguestfs(PrintWriter out, Stats ours) throws IOException, InterruptedException {
+        out.println();
+        Optional<Guestfish> found = Guestfish.find();
+        if (found.isEmpty()) {
+            out.println("libguestfs: guestfish not found on PATH, no comparison"
+                    + " (Debian/Ubuntu: apt-get install libguestfs-tools)");
+            return;
+        }
+        Guestfish gf = found.get();
+        out.println("libguestfs: " + gf.executable() + " -a /dev/null run, 1 warm-up + " + passes + " passes...");
+        out.flush();
+        gf.timeOneRun();
+        List<Duration> samples = new ArrayList<>();
+        for (int i = 0; i < passes; i++) {
+            Duration d = gf.timeOneRun();
+            samples.add(d);
+            out.printf(Locale.ROOT, "libguestfs pass %d: %d ms%n", i + 1, d.toMillis());
+            out.flush();
+        }
+        Stats theirs = Stats.of(samples);
+        out.println("Result (libguestfs): " + theirs.format());
+        double ratio = ours.meanMs() / theirs.meanMs();
+        out.printf(Locale.ROOT, "Ratio: jguest/libguestfs = %.3f (jguest is %.1fx faster)%n", ratio, 1 / ratio);
+        out.flush();
+    }
+}

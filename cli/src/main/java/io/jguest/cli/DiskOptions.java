@@ -1,0 +1,69 @@
+package io.jguest.cli;
+
+import io.jguest.appliance.Drive;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code -a IMG}, {@code --format FMT}, {@code --ro}, as in guestfish: {@code --format} applies to
+ * the {@code -a} options that follow it ({@code --format auto} goes back to detection); a
+ * {@code --format} after the last {@code -a} applies to every drive that has none.
+ */
+final class DiskOptions {
+    /** Formats the launcher knows, plus {@code auto}. */
+    static final Set<String> FORMATS = Set.of("raw", "qcow2", "vmdk", "vdi", "vhdx");
+
+    private final List<DriveSpec> drives = new ArrayList<>();
+    private String currentFormat;
+    private String trailingFormat;
+
+    @Option(names = "--ro", description = "Never modify the images (commands that only read always do this).")
+    boolean readOnly;
+
+    /** One {@code -a} with the format in force when it was given (null: detect). */
+    record DriveSpec(Path path, String format) {
+    }
+
+    @Option(names = {"-a", "--add"}, paramLabel = "IMG", required = true,
+            description = "Disk image to attach (repeatable): /dev/sda, /dev/sdb... in order.")
+    void add(Path image) {
+        drives.add(new DriveSpec(image, currentFormat));
+        trailingFormat = null;
+    }
+
+    @Option(names = "--format", paramLabel = "FMT",
+            description = "Format of the images that follow: raw, qcow2, vmdk, vdi, vhdx, or auto (detect).")
+    void format(String format) {
+        String f = format.trim().toLowerCase(Locale.ROOT);
+        currentFormat = f.equals("auto") ? null : f;
+        trailingFormat = currentFormat;
+    }
+
+    /**
+     * The drives to attach.
+     *
+     * @param forceReadOnly attach read-only whatever {@code --ro} says (commands that never write)
+     * @throws CliException an unknown format, naming the image it was given for
+     */
+    List<Drive> drives(boolean forceReadOnly) throws CliException {
+        boolean ro = readOnly || forceReadOnly;
+        List<Drive> out = new ArrayList<>();
+        for (DriveSpec d : drives) {
+            String fmt = d.format() != null ? d.format() : trailingFormat;
+            if (fmt != null && !FORMATS.contains(fmt)) {
+                throw new CliException(d.path() + ": unknown format '" + fmt + "' (expected one of "
+                        + String.join(", ", FORMATS.stream().sorted().toList()) + ", auto)");
+            }
+            out.add(new Drive(d.path(), fmt, ro));
+        }
+        return out;
+    }
+
+    List<DriveSpec> specs() {
+        return List.copyOf(drives);
+    }
+}
