@@ -1,5 +1,6 @@
 package io.jguest.cli;
 
+import io.jguest.appliance.Accel;
 import io.jguest.appliance.ApplianceConfig;
 import io.jguest.appliance.Drive;
 import io.jguest.appliance.Guest;
@@ -95,7 +96,8 @@ final class BootBenchmarkCommand implements Callable<Integer> {
             }
             printReport(out, config, first, timed);
             if (vsLibguestfs) {
-                compareWithLibguestfs(out, Stats.of(timed.stream().map(Pass::total).toList()));
+                compareWithLibguestfs(out, Stats.of(timed.stream().map(Pass::total).toList()),
+                        first.accel() == Accel.TCG);
             }
         } finally {
             Files.deleteIfExists(dir.resolve("empty.img"));
@@ -160,7 +162,8 @@ final class BootBenchmarkCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-24s %s%n", name + ":", Stats.of(samples).format());
     }
 
-    private void compareWithLibguestfs(PrintWriter out, Stats ours) throws IOException, InterruptedException {
+    private void compareWithLibguestfs(PrintWriter out, Stats ours, boolean tcg)
+            throws IOException, InterruptedException {
         out.println();
         Optional<Guestfish> found = Guestfish.find();
         if (found.isEmpty()) {
@@ -169,12 +172,13 @@ final class BootBenchmarkCommand implements Callable<Integer> {
             return;
         }
         Guestfish gf = found.get();
-        out.println("libguestfs: " + gf.executable() + " -a /dev/null run, 1 warm-up + " + passes + " passes...");
+        out.println("libguestfs: " + gf.executable() + " -a /dev/null run, 1 warm-up + " + passes + " passes"
+                + (tcg ? " (TCG, like ours: LIBGUESTFS_BACKEND_SETTINGS=force_tcg)" : "") + "...");
         out.flush();
-        gf.timeOneRun();
+        gf.timeOneRun(tcg);
         List<Duration> samples = new ArrayList<>();
         for (int i = 0; i < passes; i++) {
-            Duration d = gf.timeOneRun();
+            Duration d = gf.timeOneRun(tcg);
             samples.add(d);
             out.printf(Locale.ROOT, "libguestfs pass %d: %d ms%n", i + 1, d.toMillis());
             out.flush();

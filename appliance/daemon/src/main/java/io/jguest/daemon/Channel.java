@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
+import java.io.FilterInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,7 @@ record Channel(String name, InputStream in, OutputStream out) {
     static Channel stdio() {
         OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), BUFFER);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-        return new Channel("stdio", new BufferedInputStream(new FileInputStream(FileDescriptor.in), BUFFER), out);
+        return new Channel("stdio", new BufferedInputStream(unseekable(new FileInputStream(FileDescriptor.in)), BUFFER), out);
     }
 
     /**
@@ -37,7 +38,7 @@ record Channel(String name, InputStream in, OutputStream out) {
             if (device != null && Files.exists(device)) {
                 RandomAccessFile file = new RandomAccessFile(device.toFile(), "rw");
                 FileDescriptor fd = file.getFD();
-                return new Channel(device.toString(), new BufferedInputStream(new FileInputStream(fd), BUFFER),
+                return new Channel(device.toString(), new BufferedInputStream(unseekable(new FileInputStream(fd)), BUFFER),
                         new BufferedOutputStream(new FileOutputStream(fd), BUFFER));
             }
             if (System.nanoTime() > deadline) {
@@ -50,6 +51,20 @@ record Channel(String name, InputStream in, OutputStream out) {
                 throw new IOException("interrupted while waiting for " + portName, e);
             }
         }
+    }
+
+    /**
+     * A stream whose {@code available()} is always 0. {@code BufferedInputStream} asks it after a short
+     * read, and {@code FileInputStream.available()} falls back to seeking on a character device that
+     * does not answer FIONREAD, which fails with "Illegal seek" on a virtio-serial port.
+     */
+    static InputStream unseekable(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int available() {
+                return 0;
+            }
+        };
     }
 
     /** {@code dev/vportNpM} for the {@code virtioPorts/vportNpM/name} that holds {@code portName}, or null. */

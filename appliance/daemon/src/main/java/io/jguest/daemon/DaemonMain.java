@@ -1,5 +1,6 @@
 package io.jguest.daemon;
 
+import io.jguest.daemon.block.CommandRunner;
 import io.jguest.daemon.block.LocalSession;
 import io.jguest.daemon.block.ProcessRunner;
 import io.jguest.daemon.fs.LocalFileSystem;
@@ -26,6 +27,10 @@ public final class DaemonMain {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(Training.OPTION)) {
+            System.exit(Training.run(List.of(args).subList(1, args.length)));
+            return;
+        }
         Log.marker("daemon-start uptime-ms=" + SystemInfo.uptimeMillis());
         DaemonOptions options;
         try {
@@ -57,14 +62,19 @@ public final class DaemonMain {
                 : Channel.virtioPort(Path.of("/sys/class/virtio-ports"), Path.of("/dev"), Wire.PORT_NAME, PORT_TIMEOUT);
         ProcessRunner runner = new ProcessRunner();
         Sysroot sysroot = Sysroot.open(options.sysroot());
+        return serve(channel, sysroot, runner, LocalSession.create(sysroot, runner), options.workers());
+    }
+
+    /** Serves one session on {@code channel} to its end (also the path of the AOT {@link Training} run). */
+    static int serve(Channel channel, Sysroot sysroot, CommandRunner runner, LocalSession session, int workers)
+            throws IOException {
         try (LocalFileSystem files = new LocalFileSystem(sysroot)) {
-            LocalSession session = LocalSession.create(sysroot, runner);
             Runnable finish = () -> {
                 files.close(); // open files would keep the unmount busy
                 session.prepareShutdown();
             };
             Server server = new Server(new FrameCodec(channel.in(), channel.out()),
-                    new Dispatcher(files, session, finish), options.workers());
+                    new Dispatcher(files, session, finish), workers);
             server.sendHello(SystemInfo.hello(Capabilities.detect(runner, sysroot.usesOpenat2())));
             Log.marker("daemon-ready uptime-ms=" + SystemInfo.uptimeMillis());
             Log.info("serving on " + channel.name() + ", sysroot " + sysroot.dir()

@@ -42,11 +42,19 @@ public final class Guestfish {
         return executable;
     }
 
-    /** One {@code guestfish -a /dev/null run}: wall time of the whole process. */
-    public Duration timeOneRun() throws IOException, InterruptedException {
+    /**
+     * One {@code guestfish -a /dev/null run}: wall time of the whole process.
+     *
+     * @param forceTcg run libguestfs's qemu under TCG too ({@code LIBGUESTFS_BACKEND_SETTINGS=force_tcg},
+     *                 unless that variable is already set), so both sides use the same accelerator
+     */
+    public Duration timeOneRun(boolean forceTcg) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(List.of(executable.toString(), "-a", "/dev/null", "run"))
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        if (forceTcg) {
+            pb.environment().putIfAbsent("LIBGUESTFS_BACKEND_SETTINGS", "force_tcg");
+        }
         long start = System.nanoTime();
         Process p = pb.start();
         byte[] output = p.getInputStream().readAllBytes();
@@ -54,8 +62,10 @@ public final class Guestfish {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         if (code != 0) {
             String text = new String(output, StandardCharsets.UTF_8).strip();
-            String last = text.isEmpty() ? "" : ": " + text.lines().reduce((a, b) -> b).orElse("");
-            throw new IOException(executable + " -a /dev/null run failed (exit " + code + ")" + last);
+            // libguestfs explains at length; its first "error:" line is the one that matters
+            String reason = text.lines().filter(l -> l.contains("error:")).findFirst()
+                    .or(() -> text.lines().reduce((a, b) -> b)).map(l -> ": " + l.strip()).orElse("");
+            throw new IOException(executable + " -a /dev/null run failed (exit " + code + ")" + reason);
         }
         return elapsed;
     }

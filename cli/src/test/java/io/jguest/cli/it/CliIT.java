@@ -16,14 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CliIT {
     static final String EXT4_UUID = "44444444-5555-4666-8777-888888888888";
 
-    @TempDir
-    Path tmp;
-
     private Path disk;
     private String hash;
 
     @BeforeAll
-    void makeDisk() {
+    void makeDisk(@TempDir Path tmp) {
         TestImages images = new TestImages(tmp);
         disk = images.partitioned("disk.img", 40, """
                 label: dos

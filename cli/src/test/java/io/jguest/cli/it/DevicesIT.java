@@ -42,9 +42,6 @@ class DevicesIT {
     static final long P1_SECTORS = 20480;
     static final long P2_START = 22528;
 
-    @TempDir
-    Path tmp;
-
     private Path mbr;
     private Path gpt;
     private Path bare;
@@ -52,7 +49,7 @@ class DevicesIT {
     private Guest guest;
 
     @BeforeAll
-    void launch() throws Exception {
+    void launch(@TempDir Path tmp) throws Exception {
         TestImages images = new TestImages(tmp);
         mbr = images.partitioned("mbr.img", 40, """
                 label: dos

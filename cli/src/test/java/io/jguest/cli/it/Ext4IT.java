@@ -56,9 +56,6 @@ class Ext4IT {
     static final int XATTR_CREATE = 1;
     static final String HELLO = "hello\n";
 
-    @TempDir
-    Path tmp;
-
     private Path content;
     private Path work;
     private Path ro;
@@ -68,7 +65,7 @@ class Ext4IT {
     private Guest guest;
 
     @BeforeAll
-    void launch() throws Exception {
+    void launch(@TempDir Path tmp) throws Exception {
         TestImages images = new TestImages(tmp);
         content = images.tree("work", Map.of(
                 "hello.txt", HELLO,

@@ -26,16 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LvmIT {
-    @TempDir
-    Path tmp;
-
     private final String vg = "jgvg" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     private Path disk;
     private String hash;
     private Guest guest;
 
     @BeforeAll
-    void launch() throws Exception {
+    void launch(@TempDir Path tmp) throws Exception {
         TestImages images = new TestImages(tmp);
         disk = images.lvm("lvm.img", 32, vg, "lv0", 12, "lvroot",
                 images.tree("lv", Map.of("on-lvm.txt", "inside a logical volume\n")));

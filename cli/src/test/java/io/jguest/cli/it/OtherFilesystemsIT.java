@@ -34,15 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 class OtherFilesystemsIT {
     static final String XFS_UUID = "8e7c6d5e-4f3a-4b2c-9d1e-0f9a8b7c6d5e";
 
-    @TempDir
-    Path tmp;
-
     private Path qcow2;
     private String qcow2Hash;
     private Guest guest;
 
     @BeforeAll
-    void launch() throws Exception {
+    void launch(@TempDir Path tmp) throws Exception {
         TestImages images = new TestImages(tmp);
         Path xfs = images.xfs("xfs.img", "xfslabel", XFS_UUID);
         Path vfat = images.vfat("vfat.img", 16, "VFATLABEL", "0A0B0C0D",

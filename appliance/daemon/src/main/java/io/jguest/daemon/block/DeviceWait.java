@@ -36,6 +36,11 @@ public final class DeviceWait {
                 new SysBlock(Path.of("/sys/block")), Duration.ofSeconds(15));
     }
 
+    /** A wait on other files (the AOT training run fakes them on the build host). */
+    public static DeviceWait of(Path cmdline, Path modulesDone, Path sysBlock, Duration timeout) {
+        return new DeviceWait(cmdline, modulesDone, new SysBlock(sysBlock), timeout);
+    }
+
     /** A wait that never waits (tests, and hosts that are not the appliance). */
     public static DeviceWait none() {
         DeviceWait wait = new DeviceWait(Path.of("/nonexistent"), Path.of("/nonexistent"), new SysBlock(Path.of("/nonexistent")),

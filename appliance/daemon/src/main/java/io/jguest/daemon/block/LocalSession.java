@@ -63,6 +63,15 @@ public final class LocalSession implements GuestSession {
                 Path.of("/proc/self/mountinfo"));
     }
 
+    /**
+     * A session on another {@code /sys/block} and {@code /dev} tree and mountinfo file (the AOT
+     * training run fakes them on the build host).
+     */
+    public static LocalSession create(Sysroot sysroot, CommandRunner runner, DeviceWait wait, Path sysBlock, Path dev,
+                                      Path mountinfo) {
+        return new LocalSession(sysroot, runner, wait, new SysBlock(sysBlock), dev, mountinfo);
+    }
+
     // ---------------------------------------------------------------- devices
 
     @Override

@@ -55,7 +55,7 @@ record BuildPlan(KernelLocator.Kernel kernel, List<ModuleResolver.KernelModule> 
     static final List<String> EXTRA_MODULES = List.of(
             // btrfs soft dependencies (modprobe would load them from modules.softdep)
             "xxhash_generic", "blake2b_generic",
-            "xfs", "btrfs", "vfat", "msdos", "nls_cp437", "nls_iso8859_1", "nls_utf8", "exfat", "ntfs3",
+            "xfs", "btrfs", "vfat", "msdos", "nls_cp437", "nls_ascii", "nls_iso8859_1", "nls_utf8", "exfat", "ntfs3",
             "isofs", "udf", "squashfs", "fuse", "loop",
             "dm_mod", "dm_crypt", "dm_snapshot", "dm_mirror", "dm_zero", "dm_thin_pool",
             // LUKS: aes-xts-plain64 and cryptsetup's kernel crypto API backend

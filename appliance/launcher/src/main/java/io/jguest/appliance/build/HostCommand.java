@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -47,7 +48,16 @@ final class HostCommand {
      * non-zero or outlives {@code timeout}.
      */
     static String run(List<String> command, Duration timeout) throws IOException {
+        return run(command, timeout, null);
+    }
+
+    /** As {@link #run(List, Duration)} with exactly {@code environment} (null: this process's, with LC_ALL=C). */
+    static String run(List<String> command, Duration timeout, Map<String, String> environment) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        if (environment != null) {
+            pb.environment().clear();
+            pb.environment().putAll(environment);
+        }
         pb.environment().put("LC_ALL", "C");
         Process p = pb.start();
         byte[] output;

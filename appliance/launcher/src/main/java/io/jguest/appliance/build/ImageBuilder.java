@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -45,10 +46,23 @@ final class ImageBuilder {
     /** Guest directory of the daemon jars. */
     static final String GUEST_LIB = "/opt/jguest/lib";
     /**
-     * Where a daemon AOT/AppCDS cache will go ({@code -XX:AOTCache}); {@code /init2} uses it when present.
-     * Nothing writes it yet: see {@link #addDaemonAotCache}.
+     * The daemon's AOT cache ({@code -XX:AOTCache}, JEP 483/514/515), written by a training run at build
+     * time ({@link #addDaemonAotCache}); {@code /init2} uses it when present.
      */
     static final String GUEST_DAEMON_AOT_CACHE = "/opt/jguest/aot/daemon.aot";
+    /** One line: {@link #DAEMON_JVM_FLAGS}, read by {@code /init2}. */
+    static final String GUEST_DAEMON_FLAGS = "/opt/jguest/daemon.flags";
+    /** One line: the daemon's class path (the jars in a fixed order, as the AOT cache was trained with). */
+    static final String GUEST_DAEMON_CLASSPATH = "/opt/jguest/daemon.classpath";
+    /**
+     * The daemon's JVM flags. The training run uses exactly these too: the JVM only uses an AOT cache
+     * made with the same GC, compressed oops... So they live here, not in {@code /init2}; bump
+     * {@link ApplianceBuilder#BUILDER_VERSION} when changing them.
+     */
+    static final List<String> DAEMON_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+            "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+            "--enable-native-access=ALL-UNNAMED");
+    private static final Duration TRAINING_TIMEOUT = Duration.ofMinutes(2);
     private static final String GUEST_BOOT_MODULES = "lib/modules/boot";
     private static final String GUEST_EXTRA_MODULES = "/lib/modules/extra";
     /** Empty mount points and directories of the root image. */
@@ -254,6 +268,7 @@ final class ImageBuilder {
     }
 
     private void copyDaemonJars(StagingTree staging) throws IOException {
+        List<String> classpath = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         int i = 0;
         for (Path jar : plan.daemonJars()) {
@@ -263,17 +278,49 @@ final class ImageBuilder {
                 names.add(name);
             }
             staging.copy(jar, GUEST_LIB + "/" + name, false);
+            classpath.add(GUEST_LIB + "/" + name);
             i++;
         }
+        staging.write(GUEST_DAEMON_CLASSPATH, (String.join(":", classpath) + "\n").getBytes(StandardCharsets.UTF_8), false);
+        staging.write(GUEST_DAEMON_FLAGS, (String.join(" ", DAEMON_JVM_FLAGS) + "\n").getBytes(StandardCharsets.UTF_8),
+                false);
     }
 
     /**
-     * The place for a daemon AOT cache ({@value #GUEST_DAEMON_AOT_CACHE}): a training run of the daemon
-     * under the guest JRE ({@code -XX:AOTCacheOutput}) will write it here. Not done yet, so the
-     * directory stays empty and {@code /init2} starts java without {@code -XX:AOTCache}.
+     * The daemon's AOT cache ({@value #GUEST_DAEMON_AOT_CACHE}): a training run of the daemon
+     * ({@code DaemonMain --train}, see the daemon's {@code Training}) under the guest JRE itself, on
+     * the staged jars, with {@link #DAEMON_JVM_FLAGS} and {@code -XX:AOTCacheOutput}. The JVM accepts
+     * the cache at the guest paths: it checks the runtime image by content and relocates the class
+     * path by its common prefix. Without a cache (training failed) the daemon just starts slower.
      */
     private void addDaemonAotCache(StagingTree staging) throws IOException {
         staging.mkdirs("/opt/jguest/aot");
+        Path cache = staging.at(Path.of(GUEST_DAEMON_AOT_CACHE));
+        String classpath = Files.readString(staging.at(Path.of(GUEST_DAEMON_CLASSPATH))).strip();
+        List<String> cp = new ArrayList<>();
+        for (String jar : classpath.split(":")) {
+            cp.add(staging.at(Path.of(jar)).toString());
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(staging.at(Path.of(GUEST_JRE, "bin/java")).toString());
+        cmd.addAll(DAEMON_JVM_FLAGS);
+        cmd.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-cp", String.join(":", cp), "io.jguest.daemon.DaemonMain",
+                "--train"));
+        progress.accept("building appliance: daemon AOT cache (training run)...");
+        long start = System.nanoTime();
+        try {
+            // A clean environment: JAVA_TOOL_OPTIONS & co. would change the flags the cache is made with.
+            HostCommand.run(cmd, TRAINING_TIMEOUT, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL", "C"));
+        } catch (IOException e) {
+            LOG.debug("daemon AOT training failed: {}", e.getMessage());
+            progress.accept("building appliance: no AOT cache for the daemon (slower start): " + e.getMessage());
+            Files.deleteIfExists(cache);
+            return;
+        } finally {
+            Files.deleteIfExists(cache.resolveSibling(cache.getFileName() + ".config"));
+        }
+        LOG.debug("daemon AOT cache: {} bytes in {} ms", Files.exists(cache) ? Files.size(cache) : -1,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     private void makeExt4(Path stagingDir, Path image) throws IOException, ApplianceException.BuildFailed {
