@@ -9,9 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Waits, once and bounded, until the appliance is ready for block-device calls: the init has loaded
- * every module ({@code /run/jguest/modules.done}) and the kernel shows the {@code jguest.drives=N}
- * disks of the command line. Without {@code jguest.drives} (not in the appliance) it does not wait.
+ * Waits, once and bounded, until the appliance is ready for block-device calls: the kernel shows the
+ * {@code jguest.drives=N} disks of the command line, and the init has loaded every module
+ * ({@code /run/jguest/modules.done}) or, for a mount, the filesystem's module
+ * ({@code /run/jguest/module/NAME}). Without {@code jguest.drives} (not in the appliance) it does not wait.
  */
 public final class DeviceWait {
     private static final Pattern DRIVES = Pattern.compile("(?:^|\\s)jguest\\.drives=(\\d+)(?:\\s|$)");
@@ -21,9 +22,16 @@ public final class DeviceWait {
     private final Path modulesDone;
     private final SysBlock sysBlock;
     private final Duration timeout;
+    private final Path moduleDir;
     private boolean done;
+    private boolean disksDone;
 
     DeviceWait(Path cmdline, Path modulesDone, SysBlock sysBlock, Duration timeout) {
+        this(cmdline, modulesDone, sysBlock, timeout, Path.of("/lib/modules/extra"));
+    }
+
+    DeviceWait(Path cmdline, Path modulesDone, SysBlock sysBlock, Duration timeout, Path moduleDir) {
+        this.moduleDir = moduleDir;
         this.cmdline = cmdline;
         this.modulesDone = modulesDone;
         this.sysBlock = sysBlock;
@@ -54,19 +62,63 @@ public final class DeviceWait {
         if (done) {
             return;
         }
-        done = true;
-        int drives = expectedDrives(readCmdline());
-        if (drives < 0) {
-            return;
+        awaitDisks();
+        if (done) {
+            return; // not in the appliance
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boolean modules = waitFor(() -> Files.exists(modulesDone), deadline);
-        boolean disks = waitFor(() -> sysBlock.disks().size() >= drives, deadline);
-        if (!modules) {
+        done = true;
+        if (!waitFor(() -> Files.exists(modulesDone), System.nanoTime() + timeout.toNanos())) {
             Log.warn("modules still loading after " + timeout.toSeconds() + " s (" + modulesDone + " missing)");
         }
-        if (!disks) {
+    }
+
+    /**
+     * Waits for the disks only: listing devices, partitions and filesystems (blkid reads them from
+     * user space) needs no module of the background list.
+     */
+    public synchronized void awaitDisks() {
+        if (done || disksDone) {
+            return;
+        }
+        disksDone = true;
+        int drives = expectedDrives(readCmdline());
+        if (drives < 0) {
+            done = true;
+            return;
+        }
+        if (!waitFor(() -> sysBlock.disks().size() >= drives, System.nanoTime() + timeout.toNanos())) {
             Log.warn("expected " + drives + " disks, found " + sysBlock.disks() + " after " + timeout.toSeconds() + " s");
+        }
+    }
+
+    /**
+     * Waits for the disks and for what mounting a filesystem of {@code fstype} needs: its module's
+     * marker ({@code /run/jguest/module/NAME}, written by the init after loading it; the modules are
+     * loaded in dependency order) when the appliance has such a module; every module when the type
+     * is unknown.
+     */
+    public void awaitFilesystem(String fstype) {
+        awaitDisks();
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+        }
+        String module = fstype == null ? null : switch (fstype) {
+            case "iso9660" -> "isofs";
+            case "ntfs", "ntfs-3g", "fuseblk" -> "fuse";
+            default -> fstype.replace('-', '_');
+        };
+        if (module == null) {
+            await(); // unknown type: mount may try every filesystem
+            return;
+        }
+        if (!Files.exists(moduleDir.resolve(module + ".ko"))) {
+            return; // built in, loaded at boot, or absent: waiting would not change anything
+        }
+        Path marker = modulesDone.resolveSibling("module").resolve(module);
+        if (!waitFor(() -> Files.exists(marker) || Files.exists(modulesDone), System.nanoTime() + timeout.toNanos())) {
+            Log.warn("module " + module + " still loading after " + timeout.toSeconds() + " s");
         }
     }
 

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
 /**
  * {@link GuestSession} inside the appliance: the user's disks are {@code /dev/sd*} (virtio-scsi), the
  * appliance's own root disk ({@code /dev/vda}) is never listed. Every call first waits for the
- * devices ({@link DeviceWait}). Thread-safe.
+ * devices ({@link DeviceWait}): listings for the disks, a mount also for its filesystem's module, LVM
+ * for every module. Thread-safe.
  */
 public final class LocalSession implements GuestSession {
     /** MBR types of extended partitions: containers, not filesystems. */
@@ -76,7 +77,7 @@ public final class LocalSession implements GuestSession {
 
     @Override
     public List<BlockDevice> listDevices() throws GuestFsException {
-        deviceWait.await();
+        deviceWait.awaitDisks();
         List<String> disks = sysBlock.disks();
         Map<String, Map<String, String>> probed = blkid.probe(disks.stream().map(this::devicePath).toList());
         List<BlockDevice> out = new ArrayList<>();
@@ -111,7 +112,7 @@ public final class LocalSession implements GuestSession {
 
     @Override
     public List<Partition> listPartitions() throws GuestFsException {
-        deviceWait.await();
+        deviceWait.awaitDisks();
         return partitions();
     }
 
@@ -146,7 +147,7 @@ public final class LocalSession implements GuestSession {
 
     @Override
     public List<Filesystem> listFilesystems() throws GuestFsException {
-        deviceWait.await();
+        deviceWait.awaitDisks();
         List<String> devices = new ArrayList<>();
         for (String disk : sysBlock.disks()) {
             try {
@@ -210,10 +211,11 @@ public final class LocalSession implements GuestSession {
 
     @Override
     public void mount(String device, String mountpoint, String options, String fstype) throws GuestFsException {
-        deviceWait.await();
+        deviceWait.awaitDisks();
         requireBlockDevice(device);
         Path target = sysroot.realDirectory(mountpoint == null || mountpoint.isEmpty() ? "/" : mountpoint);
         String type = fstype == null || fstype.isBlank() ? detectType(device) : fstype;
+        deviceWait.awaitFilesystem(type);
         mounts.mount(device, mountpoint, target, options, type);
     }
 
