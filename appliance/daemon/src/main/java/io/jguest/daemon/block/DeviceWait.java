@@ -105,12 +105,14 @@ public final class DeviceWait {
             }
         }
         String module = fstype == null ? null : switch (fstype) {
-            case "iso9660" -> "isofs";
+            // these load codepage modules (nls_*) at mount time, which are not in their dependencies:
+            // wait for every module rather than race the background loader
+            case "vfat", "msdos", "exfat", "iso9660", "udf" -> null;
             case "ntfs", "ntfs-3g", "fuseblk" -> "fuse";
             default -> fstype.replace('-', '_');
         };
         if (module == null) {
-            await(); // unknown type: mount may try every filesystem
+            await(); // unknown type (mount may try every filesystem) or one that needs codepages
             return;
         }
         if (!Files.exists(moduleDir.resolve(module + ".ko"))) {
