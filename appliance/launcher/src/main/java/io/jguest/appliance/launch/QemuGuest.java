@@ -269,12 +269,15 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         }
         if (qemu.isAlive() && rpc.isOpen()) {
             try {
+                // the reply comes after the guest has unmounted everything and synced (a sync flushes the
+                // disks through qemu to the image files): from then on nothing is lost by killing qemu, so
+                // don't wait for the guest's reboot to wind down
                 rpc.call(new Calls.Shutdown(), SHUTDOWN_REPLY);
             } catch (GuestFsException e) {
                 log.debug("shutdown call: {}", e.getMessage());
-            }
-            if (!qemu.waitFor(SHUTDOWN_EXIT)) {
-                log.warn("the appliance did not power off within {} s: killing it", SHUTDOWN_EXIT.toSeconds());
+                if (!qemu.waitFor(SHUTDOWN_EXIT)) {
+                    log.warn("the appliance did not power off within {} s: killing it", SHUTDOWN_EXIT.toSeconds());
+                }
             }
         }
         rpc.close();
