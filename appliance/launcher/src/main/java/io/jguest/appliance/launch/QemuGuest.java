@@ -109,9 +109,12 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         }
     }
 
+    /** The message without the console tail that launch failures carry. */
     private static String firstLine(String s) {
+        int cut = s.indexOf("; console tail:");
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        int end = cut >= 0 ? cut : nl;
+        return end < 0 ? s : s.substring(0, end);
     }
 
     /** A launch that did not say hello in time (the KVM-hang case); carries the user-facing failure. */
