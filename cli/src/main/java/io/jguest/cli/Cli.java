@@ -4,6 +4,8 @@ import io.jguest.appliance.ApplianceConfig;
 import io.jguest.appliance.ApplianceException;
 import io.jguest.appliance.Drive;
 import io.jguest.appliance.Guest;
+import io.jguest.appliance.launch.QemuGuest;
+import io.jguest.appliance.rpc.RpcClient;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,11 +24,9 @@ final class Cli {
     /** slf4j-simple's property for the default level; read once, when the first logger is made. */
     static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
     /** The logger the launcher writes one line per protocol call to, at TRACE. */
-    static final String TRACE_LOGGER = "io.jguest.trace";
+    static final String TRACE_LOGGER = RpcClient.TRACE_LOGGER;
     /** The logger the launcher copies console lines to, at DEBUG. */
-    static final String CONSOLE_LOGGER = "io.jguest.console";
-    /** System property set by {@code -x}, for code that prefers a flag to a logger level. */
-    static final String TRACE_PROPERTY = "jguest.trace";
+    static final String CONSOLE_LOGGER = QemuGuest.CONSOLE_LOGGER;
 
     private final Terminal terminal;
     private final Launcher launcher;
@@ -65,7 +65,6 @@ final class Cli {
         trace |= on;
         if (on) {
             System.setProperty("org.slf4j.simpleLogger.log." + TRACE_LOGGER, "trace");
-            System.setProperty(TRACE_PROPERTY, "true");
         }
     }
 

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,9 +13,6 @@ import picocli.CommandLine.Option;
  * {@code --format} after the last {@code -a} applies to every drive that has none.
  */
 final class DiskOptions {
-    /** Formats the launcher knows, plus {@code auto}. */
-    static final Set<String> FORMATS = Set.of("raw", "qcow2", "vmdk", "vdi", "vhdx");
-
     private final List<DriveSpec> drives = new ArrayList<>();
     private String currentFormat;
     private String trailingFormat;
@@ -36,7 +32,7 @@ final class DiskOptions {
     }
 
     @Option(names = "--format", paramLabel = "FMT",
-            description = "Format of the images that follow: raw, qcow2, vmdk, vdi, vhdx, or auto (detect).")
+            description = "Format of the images that follow: raw, qcow2, vmdk, vdi, vhdx, vpc, qed, or auto (detect).")
     void format(String format) {
         String f = format.trim().toLowerCase(Locale.ROOT);
         currentFormat = f.equals("auto") ? null : f;
@@ -54,9 +50,9 @@ final class DiskOptions {
         List<Drive> out = new ArrayList<>();
         for (DriveSpec d : drives) {
             String fmt = d.format() != null ? d.format() : trailingFormat;
-            if (fmt != null && !FORMATS.contains(fmt)) {
+            if (fmt != null && !Drive.FORMATS.contains(fmt)) {
                 throw new CliException(d.path() + ": unknown format '" + fmt + "' (expected one of "
-                        + String.join(", ", FORMATS.stream().sorted().toList()) + ", auto)");
+                        + String.join(", ", Drive.FORMATS.stream().sorted().toList()) + ", auto)");
             }
             out.add(new Drive(d.path(), fmt, ro));
         }

@@ -11,29 +11,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jguest ls}: the entries of a directory in a guest filesystem, mounted read-only. */
 @Command(name = "ls", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "List a directory of a filesystem in disk images (read-only).")
-final class LsCommand implements Callable<Integer> {
+final class LsCommand extends MountedCommand {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-
-    private final Cli cli;
-
-    @Mixin
-    DiskOptions disks;
-
-    @Mixin
-    MountOptions mounts;
-
-    @Mixin
-    CommonOptions common;
 
     @Option(names = {"-l", "--long"}, description = "Long listing: mode, links, owner, size, mtime (UTC), name.")
     boolean longListing;
@@ -43,37 +30,33 @@ final class LsCommand implements Callable<Integer> {
     String path;
 
     LsCommand(Cli cli) {
-        this.cli = cli;
+        super(cli);
     }
 
     @Override
-    public Integer call() throws Exception {
+    void run(Guest guest) throws GuestFsException {
         PrintWriter out = cli.terminal().out();
-        try (Guest guest = cli.launch(cli.configFor(disks.drives(true)).build())) {
-            mounts.mountAllReadOnly(guest);
-            List<DirEntry> entries = (longListing ? guest.readdirPlus(path) : guest.readdir(path)).stream()
-                    .sorted(Comparator.comparing(DirEntry::name)).toList();
-            if (!longListing) {
-                entries.forEach(e -> out.println(e.name()));
-                return ExitCodes.OK;
-            }
-            Table table = new Table("MODE", "LINKS", "UID", "GID", "SIZE", "MTIME", "NAME");
-            for (DirEntry e : entries) {
-                FileAttributes a = e.attributes();
-                String name = e.name();
-                if (a != null && a.type() == FileType.SYMLINK) {
-                    name += " -> " + readlinkOrError(guest, child(path, e.name()));
-                }
-                if (a == null) {
-                    table.row("?", "?", "?", "?", "?", "?", name);
-                } else {
-                    table.row(modeString(a.mode()), a.nlink(), a.uid(), a.gid(), a.size(),
-                            TIME.format(Instant.ofEpochSecond(a.mtime().sec())), name);
-                }
-            }
-            table.print(out);
+        List<DirEntry> entries = (longListing ? guest.readdirPlus(path) : guest.readdir(path)).stream()
+                .sorted(Comparator.comparing(DirEntry::name)).toList();
+        if (!longListing) {
+            entries.forEach(e -> out.println(e.name()));
+            return;
         }
-        return ExitCodes.OK;
+        Table table = new Table("MODE", "LINKS", "UID", "GID", "SIZE", "MTIME", "NAME");
+        for (DirEntry e : entries) {
+            FileAttributes a = e.attributes();
+            String name = e.name();
+            if (a != null && a.type() == FileType.SYMLINK) {
+                name += " -> " + readlinkOrError(guest, child(path, e.name()));
+            }
+            if (a == null) {
+                table.row("?", "?", "?", "?", "?", "?", name);
+            } else {
+                table.row(modeString(a.mode()), a.nlink(), a.uid(), a.gid(), a.size(),
+                        TIME.format(Instant.ofEpochSecond(a.mtime().sec())), name);
+            }
+        }
+        table.print(out);
     }
 
     private static String readlinkOrError(Guest guest, String path) {

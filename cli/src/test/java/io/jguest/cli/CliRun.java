@@ -1,23 +1,18 @@
 package io.jguest.cli;
 
 import io.jguest.appliance.ApplianceConfig;
+import io.jguest.appliance.ApplianceException;
+import io.jguest.appliance.Guest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs {@code jguest} in-process with captured output and a scripted launcher. */
-final class CliRun {
-    final int exitCode;
-    final String out;
-    final String err;
-
-    private CliRun(int exitCode, String out, String err) {
-        this.exitCode = exitCode;
-        this.out = out;
-        this.err = err;
-    }
-
+/**
+ * Runs {@code jguest} in-process with captured output: with a scripted launcher (unit tests) or the
+ * real one (the ITs in {@code io.jguest.cli.it}).
+ */
+public record CliRun(int exitCode, String out, String err) {
     /** The configurations the launcher was asked for. */
     static final class RecordingLauncher implements Cli.Launcher {
         final List<ApplianceConfig> configs = new ArrayList<>();
@@ -28,10 +23,15 @@ final class CliRun {
         }
 
         @Override
-        public io.jguest.appliance.Guest launch(ApplianceConfig config) throws io.jguest.appliance.ApplianceException {
+        public Guest launch(ApplianceConfig config) throws ApplianceException {
             configs.add(config);
             return delegate.launch(config);
         }
+    }
+
+    /** A run that launches real appliances. */
+    public static CliRun run(String... args) {
+        return run(Guest::launch, args);
     }
 
     static CliRun run(Cli.Launcher launcher, String... args) {
@@ -41,7 +41,8 @@ final class CliRun {
         return new CliRun(code, out.toString(), err.toString());
     }
 
-    List<String> errLines() {
+    /** The non-blank lines of the error output. */
+    public List<String> errLines() {
         return err.lines().filter(l -> !l.isBlank()).toList();
     }
 

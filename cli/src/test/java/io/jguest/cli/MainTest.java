@@ -31,7 +31,7 @@ class MainTest {
     };
 
     private static void assertOneErrorLine(CliRun r, String... fragments) {
-        assertEquals(ExitCodes.ERROR, r.exitCode, r::toString);
+        assertEquals(ExitCodes.ERROR, r.exitCode(), r::toString);
         List<String> lines = r.errLines();
         assertEquals(1, lines.size(), () -> "one error line expected\n" + r);
         assertTrue(lines.getFirst().startsWith("jguest: "), r::toString);
@@ -46,17 +46,17 @@ class MainTest {
         @Test
         void helpListsTheCommandsAndExitCodes() {
             CliRun r = CliRun.run(NEVER, "--help");
-            assertEquals(0, r.exitCode, r::toString);
+            assertEquals(0, r.exitCode(), r::toString);
             for (String c : List.of("list", "ls", "cat", "boot-benchmark", "Exit status")) {
-                assertTrue(r.out.contains(c), r::toString);
+                assertTrue(r.out().contains(c), r::toString);
             }
         }
 
         @Test
         void versionPrintsTheVersion() {
             CliRun r = CliRun.run(NEVER, "-V");
-            assertEquals(0, r.exitCode);
-            assertTrue(r.out.startsWith("jguest "), r::toString);
+            assertEquals(0, r.exitCode());
+            assertTrue(r.out().startsWith("jguest "), r::toString);
         }
 
         @Test
@@ -107,10 +107,10 @@ class MainTest {
             CliRun r = CliRun.run(config -> {
                 throw new ApplianceException.LaunchFailed("qemu exited (status 1)", "[    0.1] console line", null);
             }, "-v", "list", "-a", "a.img");
-            assertEquals(1, r.exitCode);
+            assertEquals(1, r.exitCode());
             assertEquals("jguest: qemu exited (status 1)", r.errLines().getFirst());
-            assertTrue(r.err.contains("console line"), r::toString);
-            assertTrue(r.err.contains("at io.jguest"), r::toString);
+            assertTrue(r.err().contains("console line"), r::toString);
+            assertTrue(r.err().contains("at io.jguest"), r::toString);
         }
 
         @Test
@@ -155,10 +155,10 @@ class MainTest {
                         new Partition("/dev/sda1", "/dev/sda", 1, 1048576, 10485760, "dos", "0x83", "1234abcd-01")))
                 .on("listFilesystems", a -> List.of(new Filesystem("/dev/sda1", "ext4", "root", "u-u-i-d")));
         CliRun r = CliRun.run(config -> fake.guest(), "list", "-a", "disk.img");
-        assertEquals(0, r.exitCode, r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         for (String s : List.of("/dev/sda", "1234abcd", "disk.img", "1048576", "0x83", "1234abcd-01", "ext4", "root",
                 "u-u-i-d", "/dev/vg0/lv0", "8388608")) {
-            assertTrue(r.out.contains(s), () -> s + " missing\n" + r);
+            assertTrue(r.out().contains(s), () -> s + " missing\n" + r);
         }
         assertTrue(fake.closed);
     }
@@ -175,9 +175,9 @@ class MainTest {
                         new DirEntry("alpha", FileType.DIRECTORY, 11, null)));
         CliRun r = CliRun.run(config -> fake.guest(), "ls", "-a", "d.img", "-m", "/dev/sda2:/boot", "-m", "/dev/sda1",
                 "/");
-        assertEquals(0, r.exitCode, r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         assertEquals(List.of("/dev/sda1 / ro", "/dev/sda2 /boot ro"), mounts);
-        assertEquals("alpha\nzeta\n", r.out.replace(System.lineSeparator(), "\n"));
+        assertEquals("alpha\nzeta\n", r.out().replace(System.lineSeparator(), "\n"));
     }
 
     @Test
@@ -190,10 +190,10 @@ class MainTest {
                         new DirEntry("f", FileType.REGULAR, 1, new FileAttributes(1, 0100644, 1, 0, 0, 0, 42, 8, 4096, t, t, t)),
                         new DirEntry("l", FileType.SYMLINK, 2, new FileAttributes(2, 0120777, 1, 0, 0, 0, 10, 0, 4096, t, t, t))));
         CliRun r = CliRun.run(config -> fake.guest(), "ls", "-l", "-a", "d.img", "-m", "/dev/sda1");
-        assertEquals(0, r.exitCode, r::toString);
-        assertTrue(r.out.contains("-rw-r--r--"), r::toString);
-        assertTrue(r.out.contains("42"), r::toString);
-        assertTrue(r.out.contains("l -> target.txt"), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("-rw-r--r--"), r::toString);
+        assertTrue(r.out().contains("42"), r::toString);
+        assertTrue(r.out().contains("l -> target.txt"), r::toString);
     }
 
     @Test
@@ -212,10 +212,10 @@ class MainTest {
                 })
                 .on("release", a -> null);
         CliRun r = CliRun.run(config -> fake.guest(), "cat", "-a", "d.img", "-m", "/dev/sda1", "/f");
-        assertEquals(0, r.exitCode, r::toString);
-        assertEquals(new String(content, StandardCharsets.UTF_8), r.out);
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(new String(content, StandardCharsets.UTF_8), r.out());
         assertTrue(reads.get() > 2);
         assertTrue(fake.calls.contains("release"));
-        assertFalse(r.err.contains("jguest:"), r::toString);
+        assertFalse(r.err().contains("jguest:"), r::toString);
     }
 }

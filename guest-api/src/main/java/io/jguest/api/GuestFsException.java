@@ -10,11 +10,17 @@ import java.io.IOException;
 public class GuestFsException extends IOException {
     private final Errno errno;
     private final String path;
+    private final String reason;
 
+    /**
+     * @param message what went wrong, without the path ({@link #getMessage()} puts the path in front
+     *                and the errno name after it)
+     */
     public GuestFsException(Errno errno, String path, String message) {
         super(format(errno, path, message));
         this.errno = errno == null ? Errno.EINVAL : errno;
         this.path = path;
+        this.reason = message;
     }
 
     public GuestFsException(Errno errno, String path, String message, Throwable cause) {
@@ -29,6 +35,11 @@ public class GuestFsException extends IOException {
     /** The guest path or device the error is about; may be null. */
     public String path() {
         return path;
+    }
+
+    /** The message as given, without the path and errno that {@link #getMessage()} adds; may be null. */
+    public String reason() {
+        return reason;
     }
 
     private static String format(Errno errno, String path, String message) {

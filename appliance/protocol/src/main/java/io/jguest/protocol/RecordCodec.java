@@ -1,10 +1,8 @@
 package io.jguest.protocol;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -38,15 +36,18 @@ public final class RecordCodec {
     private RecordCodec() {
     }
 
-    /** Encodes {@code value} as a {@code type}. */
+    /**
+     * Encodes {@code value} as a {@code type}. The body is measured first and written once into an
+     * array of exactly that size: a 4 MiB write is copied once, not regrown and copied again.
+     */
     public static byte[] encode(Object value, Type type) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            write(out, value, type);
-        } catch (IOException e) {
-            throw new IllegalStateException("in-memory encoding failed", e);
+        ByteBuffer out = ByteBuffer.allocate(size(value, type));
+        write(out, value, type);
+        if (out.hasRemaining()) {
+            throw new IllegalStateException("encoded " + out.position() + " of " + out.capacity() + " measured bytes of "
+                    + type.getTypeName());
         }
-        return bytes.toByteArray();
+        return out.array();
     }
 
     /** Decodes a whole body as a {@code type}; trailing bytes are an error. */
@@ -65,16 +66,76 @@ public final class RecordCodec {
         }
     }
 
-    private static void write(DataOutputStream out, Object value, Type type) throws IOException {
+    /** The number of bytes {@link #write} puts for {@code value}. */
+    private static int size(Object value, Type type) {
+        Class<?> raw = rawClass(type);
+        if (raw == Void.class) {
+            return 0;
+        } else if (raw == boolean.class || raw == Boolean.class) {
+            return 1;
+        } else if (raw == int.class || raw == Integer.class) {
+            return 4;
+        } else if (raw == long.class || raw == Long.class) {
+            return 8;
+        } else if (raw == String.class) {
+            return 4 + (value == null ? 0 : utf8Length((String) value));
+        } else if (raw == byte[].class) {
+            return 4 + (value == null ? 0 : ((byte[]) value).length);
+        } else if (raw.isEnum()) {
+            return 4 + (value == null ? 0 : utf8Length(((Enum<?>) value).name()));
+        } else if (raw == List.class) {
+            int n = 4;
+            if (value != null) {
+                Type element = elementType(type);
+                for (Object item : (List<?>) value) {
+                    n += size(item, element);
+                }
+            }
+            return n;
+        } else if (raw.isRecord()) {
+            int n = 1;
+            if (value != null) {
+                RecordShape shape = SHAPES.get(raw);
+                for (int i = 0; i < shape.types.length; i++) {
+                    n += size(shape.get(value, i), shape.types[i]);
+                }
+            }
+            return n;
+        }
+        throw new IllegalArgumentException("unsupported wire type " + type.getTypeName());
+    }
+
+    /** Bytes of {@code s} in UTF-8 as {@link String#getBytes} makes them (a lone surrogate is one {@code ?}). */
+    static int utf8Length(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                continue;
+            }
+            if (c < 0x800) {
+                bytes += 1;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 2; // two chars, four bytes
+                i++;
+            } else if (!Character.isSurrogate(c)) {
+                bytes += 2;
+            }
+        }
+        return bytes;
+    }
+
+    private static void write(ByteBuffer out, Object value, Type type) {
         Class<?> raw = rawClass(type);
         if (raw == Void.class) {
             return;
         } else if (raw == boolean.class || raw == Boolean.class) {
-            out.writeBoolean((Boolean) value);
+            out.put((byte) ((Boolean) value ? 1 : 0));
         } else if (raw == int.class || raw == Integer.class) {
-            out.writeInt((Integer) value);
+            out.putInt((Integer) value);
         } else if (raw == long.class || raw == Long.class) {
-            out.writeLong((Long) value);
+            out.putLong((Long) value);
         } else if (raw == String.class) {
             writeBytes(out, value == null ? null : ((String) value).getBytes(StandardCharsets.UTF_8));
         } else if (raw == byte[].class) {
@@ -82,22 +143,22 @@ public final class RecordCodec {
         } else if (raw.isEnum()) {
             writeBytes(out, value == null ? null : ((Enum<?>) value).name().getBytes(StandardCharsets.UTF_8));
         } else if (raw == List.class) {
-            Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
             if (value == null) {
-                out.writeInt(-1);
+                out.putInt(-1);
                 return;
             }
+            Type element = elementType(type);
             List<?> list = (List<?>) value;
-            out.writeInt(list.size());
+            out.putInt(list.size());
             for (Object item : list) {
                 write(out, item, element);
             }
         } else if (raw.isRecord()) {
             if (value == null) {
-                out.writeByte(NULL);
+                out.put(NULL);
                 return;
             }
-            out.writeByte(PRESENT);
+            out.put(PRESENT);
             RecordShape shape = SHAPES.get(raw);
             for (int i = 0; i < shape.types.length; i++) {
                 write(out, shape.get(value, i), shape.types[i]);
@@ -107,12 +168,12 @@ public final class RecordCodec {
         }
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+    private static void writeBytes(ByteBuffer out, byte[] bytes) {
         if (bytes == null) {
-            out.writeInt(-1);
+            out.putInt(-1);
         } else {
-            out.writeInt(bytes.length);
-            out.write(bytes);
+            out.putInt(bytes.length);
+            out.put(bytes);
         }
     }
 
@@ -135,7 +196,7 @@ public final class RecordCodec {
             byte[] b = readBytes(in);
             return b == null ? null : enumValue(raw, new String(b, StandardCharsets.UTF_8));
         } else if (raw == List.class) {
-            Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
+            Type element = elementType(type);
             int n = in.getInt();
             if (n == -1) {
                 return null;
@@ -188,6 +249,10 @@ public final class RecordCodec {
         }
     }
 
+    private static Type elementType(Type listType) {
+        return ((ParameterizedType) listType).getActualTypeArguments()[0];
+    }
+
     private static Class<?> rawClass(Type type) {
         if (type instanceof Class<?> c) {
             return c;
@@ -198,8 +263,14 @@ public final class RecordCodec {
         throw new IllegalArgumentException("unsupported wire type " + type.getTypeName());
     }
 
-    /** Accessors and canonical constructor of one record class, looked up once. */
+    /**
+     * Accessors and canonical constructor of one record class, looked up once and adapted to
+     * {@code (Object)Object} and {@code (Object[])Object} so that every call is an {@code invokeExact}.
+     */
     private record RecordShape(Type[] types, MethodHandle[] getters, MethodHandle constructor, Class<?> type) {
+        private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
+        private static final MethodType CONSTRUCTOR = MethodType.methodType(Object.class, Object[].class);
+
         static RecordShape of(Class<?> type) {
             if (!type.isRecord()) {
                 throw new IllegalArgumentException(type + " is not a record");
@@ -213,9 +284,10 @@ public final class RecordCodec {
                 for (int i = 0; i < components.length; i++) {
                     types[i] = components[i].getGenericType();
                     raws[i] = components[i].getType();
-                    getters[i] = lookup.unreflect(components[i].getAccessor());
+                    getters[i] = lookup.unreflect(components[i].getAccessor()).asType(GETTER);
                 }
-                MethodHandle ctor = lookup.unreflectConstructor(type.getDeclaredConstructor(raws));
+                MethodHandle ctor = lookup.unreflectConstructor(type.getDeclaredConstructor(raws))
+                        .asSpreader(Object[].class, components.length).asType(CONSTRUCTOR);
                 return new RecordShape(types, getters, ctor, type);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalArgumentException("record " + type.getName() + " must be public", e);
@@ -224,7 +296,7 @@ public final class RecordCodec {
 
         Object get(Object record, int i) {
             try {
-                return getters[i].invoke(record);
+                return (Object) getters[i].invokeExact(record);
             } catch (Throwable t) {
                 throw new IllegalStateException("accessor of " + type.getSimpleName() + " failed", t);
             }
@@ -232,7 +304,7 @@ public final class RecordCodec {
 
         Object construct(Object[] args) throws ProtocolException {
             try {
-                return constructor.invokeWithArguments(args);
+                return (Object) constructor.invokeExact(args);
             } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
                 throw new ProtocolException("invalid " + type.getSimpleName() + ": " + e.getMessage(), e);
             } catch (Throwable t) {

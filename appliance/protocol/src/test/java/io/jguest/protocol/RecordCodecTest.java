@@ -12,6 +12,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +49,17 @@ class RecordCodecTest {
                 Calls.AttributesList.class);
         assertNull(back.attributes().get(0));
         assertEquals(list.attributes().get(1), back.attributes().get(1));
+    }
+
+    @Test
+    void stringsAreMeasuredAsTheirUtf8Bytes() throws Exception {
+        for (String s : List.of("", "ascii", "é", "✓", "\uD83D\uDE00", "a\uD800b", "\uDC00", "x\uD83D")) {
+            assertEquals(s.getBytes(StandardCharsets.UTF_8).length, RecordCodec.utf8Length(s), s);
+            var c = new Calls.Readlink(s);
+            byte[] body = RecordCodec.encode(c, Calls.Readlink.class); // the measured size must be exact
+            assertEquals(new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8),
+                    ((Calls.Readlink) RecordCodec.decode(body, Calls.Readlink.class)).path());
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.jguest.cli.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jguest.cli.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,8 @@ class BadInputIT {
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
     }
 
-    private static CliRunner assertFailsNaming(Path file, String... args) {
-        CliRunner r = CliRunner.run(args);
+    private static CliRun assertFailsNaming(Path file, String... args) {
+        CliRun r = CliRun.run(args);
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(1, r.errLines().size(), () -> "one line expected\n" + r);
         String line = r.errLines().getFirst();
@@ -77,7 +78,7 @@ class BadInputIT {
     @Test
     void qcow2WithMissingBackingFile() {
         Path overlay = new TestImages(tmp).qcow2WithMissingBacking("overlay.qcow2");
-        CliRunner r = assertFailsNaming(overlay, "list", "-a", overlay.toString());
+        CliRun r = assertFailsNaming(overlay, "list", "-a", overlay.toString());
         assertTrue(r.err().contains("backing") || r.err().contains("overlay.qcow2.base.img"), r::toString);
     }
 }

@@ -3,6 +3,7 @@ package io.jguest.cli.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jguest.cli.CliRun;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ class CliIT {
 
     @Test
     void listShowsPartitionsAndFilesystems() {
-        CliRunner r = CliRunner.run("list", "-a", disk.toString(), "--ro");
+        CliRun r = CliRun.run("list", "-a", disk.toString(), "--ro");
         assertEquals(0, r.exitCode(), r::toString);
         for (String s : List.of("/dev/sda", "cafe0001", disk.toString(), "/dev/sda1", "/dev/sda2", "1048576", "ext4",
                 "cli-root", EXT4_UUID, "vfat", "CLIDATA")) {
@@ -49,7 +50,7 @@ class CliIT {
 
     @Test
     void lsListsARootDirectory() {
-        CliRunner r = CliRunner.run("ls", "-a", disk.toString(), "-m", "/dev/sda1", "/");
+        CliRun r = CliRun.run("ls", "-a", disk.toString(), "-m", "/dev/sda1", "/");
         assertEquals(0, r.exitCode(), r::toString);
         List<String> names = r.out().lines().toList();
         assertTrue(names.containsAll(List.of("data", "docs", "hello.txt", "lost+found")), r::toString);
@@ -57,7 +58,7 @@ class CliIT {
 
     @Test
     void catReadsFilesFromTwoMountedFilesystems() {
-        CliRunner r = CliRunner.run("cat", "-a", disk.toString(), "-m", "/dev/sda1", "-m", "/dev/sda2:/data",
+        CliRun r = CliRun.run("cat", "-a", disk.toString(), "-m", "/dev/sda1", "-m", "/dev/sda2:/data",
                 "/hello.txt", "/data/fat.txt");
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("Hello, jguest!\nfrom fat\n", r.out());
@@ -66,7 +67,7 @@ class CliIT {
 
     @Test
     void catOfAMissingFileIsOneLine() {
-        CliRunner r = CliRunner.run("cat", "-a", disk.toString(), "-m", "/dev/sda1", "/missing.txt");
+        CliRun r = CliRun.run("cat", "-a", disk.toString(), "-m", "/dev/sda1", "/missing.txt");
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(1, r.errLines().size(), r::toString);
         assertTrue(r.errLines().getFirst().startsWith("jguest: "), r::toString);

@@ -1,5 +1,7 @@
 package io.jguest.cli.it;
 
+import static io.jguest.cli.it.GuestAssertions.bytes;
+import static io.jguest.cli.it.GuestAssertions.readFile;
 import static io.jguest.cli.it.TestImages.MIB;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,11 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jguest.api.BlockDevice;
 import io.jguest.api.Filesystem;
-import io.jguest.api.OpenFlags;
 import io.jguest.api.Partition;
 import io.jguest.appliance.Drive;
 import io.jguest.appliance.Guest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -42,16 +42,13 @@ class DevicesIT {
     static final long P1_SECTORS = 20480;
     static final long P2_START = 22528;
 
-    private Path mbr;
-    private Path gpt;
-    private Path bare;
-    private Map<Path, String> hashes;
+    private ApplianceFixture appliance;
     private Guest guest;
 
     @BeforeAll
     void launch(@TempDir Path tmp) throws Exception {
         TestImages images = new TestImages(tmp);
-        mbr = images.partitioned("mbr.img", 40, """
+        Path mbr = images.partitioned("mbr.img", 40, """
                 label: dos
                 label-id: 0x%s
                 start=%d, size=%d, type=83
@@ -61,7 +58,7 @@ class DevicesIT {
                 images.tree("mbr-root", Map.of("hello.txt", "hello from mbr\n")));
         images.vfatInto(mbr, P2_START, 40 * MIB / 512 - P2_START, "MBRFAT", "1234ABCD", Map.of("fat.txt", "on fat\n"));
 
-        gpt = images.partitioned("gpt.img", 40, """
+        Path gpt = images.partitioned("gpt.img", 40, """
                 label: gpt
                 label-id: %s
                 start=%d, size=%d, type=%s, uuid=%s, name="linux"
@@ -70,18 +67,15 @@ class DevicesIT {
                 GPT_P1_GUID, P2_START, P1_SECTORS, TestImages.GPT_MS_DATA, GPT_P2_GUID));
         images.ext4Into(gpt, P1_START * 512, P1_SECTORS * 512, "gpt-root", GPT_EXT4_UUID, null);
 
-        bare = images.ext4("bare.img", 16, "bare-ext4", BARE_EXT4_UUID, images.tree("bare", Map.of("x", "y")));
-        hashes = Map.of(mbr, TestImages.sha256(mbr), gpt, TestImages.sha256(gpt), bare, TestImages.sha256(bare));
-        guest = Appliances.launch(Drive.readOnly(mbr), Drive.readOnly(gpt), Drive.readOnly(bare));
+        Path bare = images.ext4("bare.img", 16, "bare-ext4", BARE_EXT4_UUID, images.tree("bare", Map.of("x", "y")));
+        appliance = ApplianceFixture.launch(Drive.readOnly(mbr), Drive.readOnly(gpt), Drive.readOnly(bare));
+        guest = appliance.guest();
     }
 
     @AfterAll
     void close() {
-        if (guest != null) {
-            guest.close();
-        }
-        if (hashes != null) {
-            hashes.forEach((img, sha) -> assertEquals(sha, TestImages.sha256(img), img + " changed"));
+        if (appliance != null) {
+            appliance.close(); // and the three images, all read-only, are unchanged
         }
     }
 
@@ -136,24 +130,15 @@ class DevicesIT {
     void readsFromMbrPartitionsMountedReadOnly() throws Exception {
         guest.mount("/dev/sda1", "/", "ro", null);
         try {
-            assertArrayEquals("hello from mbr\n".getBytes(StandardCharsets.UTF_8), readAll("/hello.txt"));
+            assertArrayEquals(bytes("hello from mbr\n"), readFile(guest, "/hello.txt"));
         } finally {
             guest.umountAll();
         }
         guest.mount("/dev/sda2", "/", "ro", "vfat");
         try {
-            assertArrayEquals("on fat\n".getBytes(StandardCharsets.UTF_8), readAll("/fat.txt"));
+            assertArrayEquals(bytes("on fat\n"), readFile(guest, "/fat.txt"));
         } finally {
             guest.umountAll();
-        }
-    }
-
-    private byte[] readAll(String path) throws Exception {
-        long h = guest.open(path, OpenFlags.O_RDONLY, 0);
-        try {
-            return guest.pread(h, 0, 1 << 20);
-        } finally {
-            guest.release(h);
         }
     }
 

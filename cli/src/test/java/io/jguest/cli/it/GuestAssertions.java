@@ -50,6 +50,18 @@ final class GuestAssertions {
         }
     }
 
+    /** {@code size} bytes from a seeded generator: the same every run. */
+    static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new java.util.Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** UTF-8 bytes of {@code s}. */
+    static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Reads a whole file, in 1 MiB requests. */
     static byte[] readFile(GuestFileSystem fs, String path) throws GuestFsException {
         long h = fs.open(path, OpenFlags.O_RDONLY, 0);

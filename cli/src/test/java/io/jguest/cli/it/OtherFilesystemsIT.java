@@ -1,6 +1,8 @@
 package io.jguest.cli.it;
 
 import static io.jguest.cli.it.GuestAssertions.assertErrno;
+import static io.jguest.cli.it.GuestAssertions.bytes;
+import static io.jguest.cli.it.GuestAssertions.random;
 import static io.jguest.cli.it.GuestAssertions.readFile;
 import static io.jguest.cli.it.GuestAssertions.writeFile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -13,11 +15,9 @@ import io.jguest.api.FileType;
 import io.jguest.api.Filesystem;
 import io.jguest.appliance.Drive;
 import io.jguest.appliance.Guest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OtherFilesystemsIT {
     static final String XFS_UUID = "8e7c6d5e-4f3a-4b2c-9d1e-0f9a8b7c6d5e";
 
-    private Path qcow2;
-    private String qcow2Hash;
+    private ApplianceFixture appliance;
     private Guest guest;
 
     @BeforeAll
@@ -47,10 +46,10 @@ class OtherFilesystemsIT {
         Path ntfs = images.ntfs("ntfs.img", 16, "ntfslabel", Map.of("hello.txt", "ntfs hello\n"));
         Path raw = images.ext4("inner.img", 16, "inqcow", "9f8d7e6f-5a4b-4c3d-8e2f-1a0b9c8d7e6f",
                 images.tree("inner", Map.of("in-qcow2.txt", "from qcow2\n")));
-        qcow2 = images.qcow2(raw, "disk.qcow2");
-        qcow2Hash = TestImages.sha256(qcow2);
-        guest = Appliances.launch(Drive.readWrite(xfs), Drive.readWrite(vfat), Drive.readWrite(ntfs),
+        Path qcow2 = images.qcow2(raw, "disk.qcow2");
+        appliance = ApplianceFixture.launch(Drive.readWrite(xfs), Drive.readWrite(vfat), Drive.readWrite(ntfs),
                 Drive.readOnly(qcow2));
+        guest = appliance.guest();
         guest.mount("/dev/sda", "/", "", null);
         for (String dir : List.of("/vfat", "/ntfs", "/qcow2")) {
             guest.mkdir(dir, 0755);
@@ -62,11 +61,8 @@ class OtherFilesystemsIT {
 
     @AfterAll
     void close() {
-        if (guest != null) {
-            guest.close();
-        }
-        if (qcow2Hash != null) {
-            assertEquals(qcow2Hash, TestImages.sha256(qcow2), "read-only qcow2 changed");
+        if (appliance != null) {
+            appliance.close(); // the read-only qcow2 is unchanged
         }
     }
 
@@ -127,15 +123,5 @@ class OtherFilesystemsIT {
         assertArrayEquals(bytes("from qcow2\n"), readFile(guest, "/qcow2/in-qcow2.txt"));
         writeFile(guest, "/qcow2/overlay-only.txt", bytes("goes to the overlay\n"));
         guest.sync();
-    }
-
-    private static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -3,18 +3,17 @@ package io.jguest.appliance.launch;
 import io.jguest.appliance.ApplianceException;
 import io.jguest.appliance.Drive;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Checks a user's drive before qemu sees it and settles its format, so that bad input gets one clear
@@ -26,9 +25,6 @@ import java.util.concurrent.TimeUnit;
  * are checked with {@code qemu-img info --backing-chain} so that a missing backing file is caught here.
  */
 public final class DriveProbe {
-    /** Formats users may name with --format. */
-    public static final Set<String> FORMATS = Set.of("raw", "qcow2", "vmdk", "vdi", "vhdx", "vpc", "qed");
-
     /** A drive with its absolute path and settled format. */
     public record Resolved(Path path, String format, boolean readOnly) {
     }
@@ -65,9 +61,9 @@ public final class DriveProbe {
             throw new ApplianceException.BadDrive(name + ": is empty (0 bytes), not a disk image");
         }
         String given = drive.format() == null ? null : drive.format().toLowerCase(Locale.ROOT);
-        if (given != null && !FORMATS.contains(given)) {
+        if (given != null && !Drive.FORMATS.contains(given)) {
             throw new ApplianceException.BadDrive(name + ": unknown format '" + drive.format() + "' (known: "
-                    + String.join(", ", FORMATS.stream().sorted().toList()) + ")");
+                    + String.join(", ", Drive.FORMATS.stream().sorted().toList()) + ")");
         }
         String detected = blockDevice ? "raw" : detect(path, name);
         String format = given != null ? given : detected;
@@ -150,21 +146,16 @@ public final class DriveProbe {
             }
         }
         try {
-            Process p = new ProcessBuilder(qemuImg.toString(), "info", "-U", "--backing-chain", "-f", format, path.toString())
-                    .redirectErrorStream(true).start();
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new ApplianceException.BadDrive(name + ": qemu-img info did not finish");
-            }
-            if (p.exitValue() != 0) {
-                String line = out.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("invalid image").strip();
+            ToolRun info = ToolRun.run(List.of(qemuImg.toString(), "info", "-U", "--backing-chain", "-f", format,
+                    path.toString()), Duration.ofSeconds(30));
+            if (info.exitCode() != 0) {
+                String line = info.output().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("invalid image")
+                        .strip();
                 line = line.replaceFirst("^qemu-img: ", "");
                 throw new ApplianceException.BadDrive(name + ": not a valid " + format + " image: " + line);
             }
+        } catch (TimeoutException e) {
+            throw new ApplianceException.BadDrive(name + ": qemu-img info did not finish");
         } catch (IOException e) {
             throw new ApplianceException.BadDrive(name + ": cannot check the image: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -2,10 +2,11 @@ package io.jguest.appliance.launch;
 
 import io.jguest.appliance.ApplianceException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /** The qemu binary: {@code $JGUEST_QEMU}, else {@code qemu-system-x86_64} on PATH or in /usr/bin. */
 public record QemuBinary(Path path, String version) {
@@ -46,13 +47,13 @@ public record QemuBinary(Path path, String version) {
 
     private static String versionOf(Path qemu) throws ApplianceException {
         try {
-            Process p = new ProcessBuilder(qemu.toString(), "--version").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new ApplianceException(qemu + ": does not run (" + out.strip() + ")");
+            ToolRun run = ToolRun.run(List.of(qemu.toString(), "--version"), Duration.ofSeconds(10));
+            if (run.exitCode() != 0) {
+                throw new ApplianceException(qemu + ": does not run (" + run.output().strip() + ")");
             }
-            return out.lines().findFirst().orElse("qemu").strip();
+            return run.output().lines().findFirst().orElse("qemu").strip();
+        } catch (TimeoutException e) {
+            throw new ApplianceException(qemu + ": does not run (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new ApplianceException(qemu + ": cannot run: " + e.getMessage(), e);
         } catch (InterruptedException e) {

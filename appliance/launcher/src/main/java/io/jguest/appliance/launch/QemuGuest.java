@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /** A {@link Guest} backed by a qemu process on this host. See the package documentation. */
 public final class QemuGuest extends RemoteGuest implements Guest {
+    /** The logger that gets every console line of the appliance, at DEBUG. */
+    public static final String CONSOLE_LOGGER = "io.jguest.console";
+
     private static final Logger log = LoggerFactory.getLogger(QemuGuest.class);
     private static final Duration SHUTDOWN_REPLY = Duration.ofSeconds(10);
     private static final Duration SHUTDOWN_EXIT = Duration.ofSeconds(10);
@@ -53,11 +56,11 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         this.report = report;
         this.shutdownHook = new Thread(this::close, "jguest-appliance-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // start() has already tied the channel's end to qemu's exit; here only the unexpected case is told
         qemu.onExit().thenRun(() -> {
             if (!closed.get()) {
                 log.warn("the appliance exited unexpectedly; console tail:\n{}", qemu.tail());
             }
-            rpc.close();
         });
     }
 
@@ -86,53 +89,31 @@ public final class QemuGuest extends RemoteGuest implements Guest {
                     verdicts.recordKvmWorks();
                 }
                 return g;
-            } catch (HelloTimeout | ApplianceException.LaunchFailed e) {
-                ApplianceException failure = e instanceof HelloTimeout t ? t.failure : (ApplianceException) e;
+            } catch (ApplianceException.LaunchFailed e) {
                 if (!judging) {
-                    throw failure;
+                    throw e;
                 }
                 // KVM hung or qemu crashed under KVM (both seen on hosts with broken nested virtualisation)
-                log.warn("KVM did not boot the appliance ({}): trying TCG", firstLine(failure.getMessage()));
+                log.warn("KVM did not boot the appliance ({}): trying TCG", e.getMessage());
                 fallback = true;
             }
         }
-        try {
-            QemuGuest g = start(cfg, qemu, drives, appliance, Accel.TCG, cfg.readyTimeout(), build, fallback);
-            if (fallback) {
-                // TCG works where KVM did not: KVM is what is broken here; remember it
-                verdicts.recordKvmBroken();
-                log.info("KVM is broken on this host: later launches use TCG directly");
-            }
-            return g;
-        } catch (HelloTimeout e) {
-            throw e.failure;
+        QemuGuest g = start(cfg, qemu, drives, appliance, Accel.TCG, cfg.readyTimeout(), build, fallback);
+        if (fallback) {
+            // TCG works where KVM did not: KVM is what is broken here; remember it
+            verdicts.recordKvmBroken();
+            log.info("KVM is broken on this host: later launches use TCG directly");
         }
-    }
-
-    /** The message without the console tail that launch failures carry. */
-    private static String firstLine(String s) {
-        int cut = s.indexOf("; console tail:");
-        int nl = s.indexOf('\n');
-        int end = cut >= 0 ? cut : nl;
-        return end < 0 ? s : s.substring(0, end);
-    }
-
-    /** A launch that did not say hello in time (the KVM-hang case); carries the user-facing failure. */
-    private static final class HelloTimeout extends Exception {
-        final ApplianceException failure;
-
-        HelloTimeout(ApplianceException failure) {
-            super(failure.getMessage(), null, false, false);
-            this.failure = failure;
-        }
+        return g;
     }
 
     private static QemuGuest start(ApplianceConfig cfg, QemuBinary qemuBin, List<DriveProbe.Resolved> drives,
                                    Appliance appliance, Accel accel, Duration timeout, Duration build,
-                                   boolean fallback) throws ApplianceException, HelloTimeout {
+                                   boolean fallback) throws ApplianceException {
         Path tempDir = null;
         ServerSocketChannel server = null;
         QemuProcess qemu = null;
+        SocketChannel channel = null;
         RpcClient rpc = null;
         boolean ok = false;
         try {
@@ -147,7 +128,7 @@ public final class QemuGuest extends RemoteGuest implements Guest {
             qemu = QemuProcess.start(cmd.argv(), cfg.console());
             long deadline = qemu.startNanos() + timeout.toNanos();
 
-            SocketChannel channel = accept(server, qemu, deadline);
+            channel = accept(server, qemu, deadline);
             server.close();
             Files.deleteIfExists(socket);
             rpc = new RpcClient(new BufferedInputStream(SocketStreams.in(channel), 1 << 16),
@@ -165,10 +146,9 @@ public final class QemuGuest extends RemoteGuest implements Guest {
             ok = true;
             return g;
         } catch (TimeoutException e) {
-            String tail = qemu == null ? null : qemu.tail();
-            throw new HelloTimeout(new ApplianceException.LaunchFailed("the appliance did not become ready within "
-                    + timeout.toSeconds() + " s under " + accel + (tail == null || tail.isBlank() ? "" : "; console tail:\n" + tail),
-                    tail, null));
+            // the message stays one line; the console tail travels beside it (shown with -v)
+            throw new ApplianceException.LaunchFailed("the appliance did not become ready within "
+                    + timeout.toSeconds() + " s under " + accel, qemu == null ? null : qemu.tail(), e);
         } catch (IOException e) {
             throw launchFailure(qemu, drives, e);
         } catch (InterruptedException e) {
@@ -178,6 +158,8 @@ public final class QemuGuest extends RemoteGuest implements Guest {
             if (!ok) {
                 if (rpc != null) {
                     rpc.close();
+                } else {
+                    closeQuietly(channel);
                 }
                 if (qemu != null) {
                     qemu.close();
@@ -217,17 +199,18 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         if (qemu == null) {
             return new ApplianceException.LaunchFailed("cannot start qemu: " + e.getMessage(), null, e);
         }
-        qemu.waitFor(Duration.ofSeconds(2));
+        boolean exited = qemu.waitFor(Duration.ofSeconds(2));
         String err = qemu.stderr();
         for (DriveProbe.Resolved d : drives) {
             if (err.contains(d.path().toString()) && err.contains("lock")) {
                 return new ApplianceException.BadDrive(d.path() + ": is in use by another process (qemu could not lock it)");
             }
         }
-        String firstError = err.lines().filter(l -> !l.isBlank()).findFirst().orElse(e.getMessage()).strip();
-        String tail = qemu.tail();
-        return new ApplianceException.LaunchFailed("the appliance failed to start: " + firstError
-                + (tail.isBlank() ? "" : "; console tail:\n" + tail), tail, e);
+        // qemu's own complaint explains an exit; while it runs, its stderr holds warnings at best and the
+        // cause is ours (a bad hello, a broken channel)
+        String firstError = (exited ? err.lines().filter(l -> !l.isBlank()).findFirst() : java.util.Optional.<String>empty())
+                .orElse(String.valueOf(e.getMessage())).strip();
+        return new ApplianceException.LaunchFailed("the appliance failed to start: " + firstError, qemu.tail(), e);
     }
 
     @Override

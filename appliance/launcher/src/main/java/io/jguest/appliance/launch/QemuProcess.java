@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class QemuProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QemuProcess.class);
-    private static final Logger consoleLog = LoggerFactory.getLogger("io.jguest.console");
+    private static final Logger consoleLog = LoggerFactory.getLogger(QemuGuest.CONSOLE_LOGGER);
     private static final int TAIL_LINES = 40;
 
     /**

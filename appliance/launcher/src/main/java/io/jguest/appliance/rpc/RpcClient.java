@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
  * before any call.
  */
 public final class RpcClient implements Closeable {
+    /** The logger that gets one line per call and reply, at TRACE ({@code jguest -x}). */
+    public static final String TRACE_LOGGER = "io.jguest.trace";
+
     private static final Logger log = LoggerFactory.getLogger(RpcClient.class);
-    private static final Logger trace = LoggerFactory.getLogger("io.jguest.trace");
+    private static final Logger trace = LoggerFactory.getLogger(TRACE_LOGGER);
 
     private final FrameCodec codec;
     private final Closeable transport;
@@ -112,12 +115,14 @@ public final class RpcClient implements Closeable {
         }
         try {
             Object value = timeout == null ? p.future.get() : p.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (value instanceof ErrorReply e) {
+                // built here, not in the reader, so that the stack trace is the caller's
+                throw new GuestFsException(Errno.byName(e.errno()), e.path(), e.message());
+            }
             return (R) value;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof GuestFsException g) {
-                throw new GuestFsException(g.errno(), g.path(), stripPath(g), g);
-            }
-            throw new GuestFsException(Errno.EIO, null, String.valueOf(e.getCause()), e.getCause());
+            // only a lost channel completes a call exceptionally
+            throw new GuestFsException(Errno.EIO, null, "appliance is gone: " + closedReason, e.getCause());
         } catch (TimeoutException e) {
             pending.remove(serial);
             throw new GuestFsException(Errno.ETIMEDOUT, null, proc + " timed out after " + timeout.toMillis() + " ms");
@@ -126,12 +131,6 @@ public final class RpcClient implements Closeable {
             Thread.currentThread().interrupt();
             throw new GuestFsException(Errno.EINTR, null, proc + " interrupted");
         }
-    }
-
-    private static String stripPath(GuestFsException g) {
-        String m = g.getMessage();
-        String prefix = g.path() == null ? null : g.path() + ": ";
-        return prefix != null && m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 
     private void readLoop() {
@@ -176,14 +175,14 @@ public final class RpcClient implements Closeable {
                 if (trace.isTraceEnabled()) {
                     trace.trace("=> #{} {} {} in {} us: {}", f.serial(), p.procedure, e.errno(), micros, e.message());
                 }
-                p.future.completeExceptionally(new GuestFsException(Errno.byName(e.errno()), e.path(), e.message()));
+                p.future.complete(e); // no reply type is an ErrorReply: call() tells them apart
             }
             default -> throw new ProtocolException("unexpected " + f.kind() + " frame from the daemon");
         }
     }
 
-    private GuestFsException gone() {
-        return new GuestFsException(Errno.EIO, null, "appliance is gone: " + closedReason);
+    private IOException gone() {
+        return new IOException(closedReason);
     }
 
     private void fail(String reason) {
