@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * The feature names the hello advertises: {@code ntfs-3g} and {@code lvm} when their programs are in
- * the appliance, {@code openat2} when paths are confined by the kernel, and each filesystem the
+ * the appliance, {@code openat2} when the kernel release has it (5.6+: the daemon then confines paths with it), and each filesystem the
  * kernel knows or has a module for (in {@code /proc/filesystems} or as {@code NAME.ko*} in the
  * appliance's module directories; modules may still be loading when the hello is sent).
  */
@@ -41,6 +41,30 @@ final class Capabilities {
             }
         }
         return caps;
+    }
+
+    /**
+     * Whether a kernel of this release ("6.1.0-56-amd64") has {@code openat2(2)} (Linux 5.6 and later);
+     * false when the release cannot be parsed.
+     */
+    static boolean kernelHasOpenat2(String release) {
+        int dot = release.indexOf('.');
+        if (dot <= 0) {
+            return false;
+        }
+        int end = dot + 1;
+        while (end < release.length() && Character.isDigit(release.charAt(end))) {
+            end++;
+        }
+        int major;
+        int minor;
+        try {
+            major = Integer.parseInt(release.substring(0, dot));
+            minor = Integer.parseInt(release.substring(dot + 1, end));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return major > 5 || (major == 5 && minor >= 6);
     }
 
     /** Names in {@code /proc/filesystems} ("nodev\tproc", "\text4"). */

@@ -57,12 +57,20 @@ public final class DaemonMain {
 
     /** Serves one session to its end; returns the exit status. */
     static int run(DaemonOptions options) throws IOException {
-        Libc.umask(0); // the host sends the modes it wants, already masked
+        // The first FFM calls take about 1 s of an emulated CPU (umask 0.4 s, the sysroot's openat2 probe
+        // 0.6 s): they run on their own thread while this one opens the channel and sends the hello; file
+        // calls wait for them. (Starting them, or a warm-up of the record codec, on threads at the very
+        // start of main measured slower: more threads than vCPUs while the JVM starts.)
+        Sysroot sysroot = Sysroot.openInBackground(options.sysroot(), DaemonMain::prepareNative, Libc::prepare);
         Channel channel = options.stdio() ? Channel.stdio()
                 : Channel.virtioPort(Path.of("/sys/class/virtio-ports"), Path.of("/dev"), Wire.PORT_NAME, PORT_TIMEOUT);
         ProcessRunner runner = new ProcessRunner();
-        Sysroot sysroot = Sysroot.open(options.sysroot());
         return serve(channel, sysroot, runner, LocalSession.create(sysroot, runner), options.workers());
+    }
+
+    /** The process's first FFM call: umask 0 (the host sends the modes it wants, already masked). */
+    static void prepareNative() {
+        Libc.umask(0);
     }
 
     /** Serves one session on {@code channel} to its end (also the path of the AOT {@link Training} run). */
@@ -75,10 +83,11 @@ public final class DaemonMain {
             };
             Server server = new Server(new FrameCodec(channel.in(), channel.out()),
                     new Dispatcher(files, session, finish), workers);
-            server.sendHello(SystemInfo.hello(Capabilities.detect(runner, sysroot.usesOpenat2())));
+            // openat2 as the kernel release promises it (waiting for the sysroot's probe would delay the hello)
+            server.sendHello(SystemInfo.hello(Capabilities.detect(runner,
+                    Capabilities.kernelHasOpenat2(SystemInfo.kernelRelease()))));
             Log.marker("daemon-ready uptime-ms=" + SystemInfo.uptimeMillis());
-            Log.info("serving on " + channel.name() + ", sysroot " + sysroot.dir()
-                    + (sysroot.usesOpenat2() ? "" : " (no openat2: user-space path walk)"));
+            Log.info("serving on " + channel.name() + ", sysroot " + sysroot.dir()); // usesOpenat2() would wait
             Server.End end = server.serve();
             Log.info("session ended: " + end);
             if (end != Server.End.SHUTDOWN) {

@@ -85,7 +85,7 @@ final class Training {
         DaemonOptions options = DaemonOptions.parse(List.of("--stdio", "--sysroot", dir.resolve("sysroot").toString()),
                 System.getenv(), Files.readString(fakeTree(dir).resolve("cmdline")));
         Log.setVerbose(options.verbose());
-        Libc.umask(0);
+        Sysroot sysroot = Sysroot.openInBackground(options.sysroot(), DaemonMain::prepareNative, Libc::prepare);
         Path ports = dir.resolve("sys/class/virtio-ports");
         Channel probe = Channel.virtioPort(ports, dir.resolve("dev"), Wire.PORT_NAME, Duration.ofSeconds(1));
         probe.in().close();
@@ -95,7 +95,6 @@ final class Training {
         Libc.mknodat(AT_FDCWD, s2c.toString(), S_IFIFO | 0600, 0);
 
         CommandRunner runner = new CannedRunner(dir);
-        Sysroot sysroot = Sysroot.open(options.sysroot());
         LocalSession session = LocalSession.create(sysroot, runner,
                 DeviceWait.of(dir.resolve("cmdline"), dir.resolve("modules.done"), dir.resolve("sys/block"),
                         Duration.ofSeconds(5)),

@@ -13,6 +13,8 @@ import io.jguest.daemon.posix.PosixException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The directory the guest's filesystems are mounted under, seen as {@code /}. Resolves every guest
@@ -28,9 +30,10 @@ public final class Sysroot {
     private static final int ENOSYS = 38;
 
     private final Path dir;
-    private final PathResolver resolver;
+    /** Done when {@link #open} returns; probed on a background thread by {@link #openInBackground}. */
+    private final CompletableFuture<PathResolver> resolver;
 
-    private Sysroot(Path dir, PathResolver resolver) {
+    private Sysroot(Path dir, CompletableFuture<PathResolver> resolver) {
         this.dir = dir;
         this.resolver = resolver;
     }
@@ -43,9 +46,58 @@ public final class Sysroot {
     /** As {@link #open(Path)}; {@code preferOpenat2 = false} forces the user-space walk (for tests). */
     public static Sysroot open(Path dir, boolean preferOpenat2) throws GuestFsException {
         Path real = realPath(dir);
+        return new Sysroot(real, CompletableFuture.completedFuture(probe(real, preferOpenat2)));
+    }
+
+    /**
+     * As {@link #open(Path)}, but the probe (the process's first FFM calls: slow, about 1 s of an
+     * emulated CPU) runs on a new daemon thread after {@code first} (also FFM work, e.g. {@code umask}),
+     * so that the caller can go on (the daemon sends its hello meanwhile), then {@code after} (more
+     * warm-up; its failure is the thread's). Every path operation waits for the probe; a probe failure
+     * makes them fail with its error.
+     */
+    public static Sysroot openInBackground(Path dir, Runnable first, Runnable after) throws GuestFsException {
+        Path real = realPath(dir);
+        CompletableFuture<PathResolver> resolver = new CompletableFuture<>();
+        Thread probe = new Thread(() -> {
+            try {
+                first.run();
+                PathResolver r = probe(real, true);
+                if (!(r instanceof Openat2Resolver)) {
+                    io.jguest.daemon.Log.info("sysroot " + real + ": no openat2, user-space path walk");
+                }
+                resolver.complete(r);
+            } catch (Throwable e) {
+                resolver.completeExceptionally(e);
+                return;
+            }
+            after.run();
+        }, "jguest-sysroot-probe");
+        probe.setDaemon(true);
+        probe.start();
+        return new Sysroot(real, resolver);
+    }
+
+    private static PathResolver probe(Path real, boolean preferOpenat2) throws PosixException {
         try (Fd root = openRoot(real)) {
-            PathResolver resolver = preferOpenat2 && hasOpenat2(root) ? new Openat2Resolver() : new WalkingResolver();
-            return new Sysroot(real, resolver);
+            return preferOpenat2 && hasOpenat2(root) ? new Openat2Resolver() : new WalkingResolver();
+        }
+    }
+
+    private PathResolver resolver() throws PosixException {
+        try {
+            return resolver.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof PosixException p) {
+                throw p;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 
@@ -80,7 +132,11 @@ public final class Sysroot {
 
     /** Whether the kernel confines resolution ({@code openat2}) rather than the user-space walk. */
     public boolean usesOpenat2() {
-        return resolver instanceof Openat2Resolver;
+        try {
+            return resolver() instanceof Openat2Resolver;
+        } catch (PosixException e) {
+            return false;
+        }
     }
 
     /** {@code open(2)} of a guest path: follows a final symlink unless {@code O_NOFOLLOW}, always in the root. */
@@ -113,8 +169,9 @@ public final class Sysroot {
     }
 
     private Fd resolve(GuestPath p, int flags, int mode) throws PosixException {
+        PathResolver r = resolver(); // the probe first: it may have set the umask
         try (Fd root = openRoot(dir)) {
-            return new Fd(resolver.open(root.value(), p.components(), flags, mode));
+            return new Fd(r.open(root.value(), p.components(), flags, mode));
         }
     }
 }

@@ -103,6 +103,16 @@ public final class Libc {
     private Libc() {
     }
 
+    /**
+     * Links bindings that most sessions use (stat, readdir; sync, umount and reboot at the end), as the
+     * first link of each costs tens of ms of an emulated CPU: call it on a thread that has time.
+     */
+    public static void prepare() {
+        for (Downcall d : List.of(FSTATAT, GETDENTS64, SYNC, UMOUNT2, REBOOT)) {
+            d.find();
+        }
+    }
+
     // ---------------------------------------------------------------- open, close
 
     /** {@code openat2(2)} through {@code syscall(2)}: {@code resolve} takes {@code RESOLVE_*} bits. */
