@@ -77,11 +77,15 @@ public final class Dispatcher {
             Object value = invoke(call);
             Frame reply = new Frame(frame.serial(), frame.procedure(), FrameKind.REPLY,
                     RecordCodec.encode(value, procedure.replyType()));
-            Log.debug(procedure + " #" + frame.serial() + " ok " + micros(start) + " us");
+            if (Log.isVerbose()) {
+                Log.debug(procedure + " #" + frame.serial() + " ok " + micros(start) + " us");
+            }
             return reply;
         } catch (GuestFsException e) {
             String path = e.path() != null ? e.path() : subject(call);
-            Log.debug(procedure + " #" + frame.serial() + " " + path + ": " + e.errno() + " " + micros(start) + " us");
+            if (Log.isVerbose()) {
+                Log.debug(procedure + " #" + frame.serial() + " " + path + ": " + e.errno() + " " + micros(start) + " us");
+            }
             return error(frame, e.errno(), path, messageWithoutPath(e));
         } catch (RuntimeException e) {
             Log.error(procedure + " #" + frame.serial() + " failed unexpectedly", e);

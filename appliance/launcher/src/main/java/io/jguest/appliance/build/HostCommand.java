@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Runs host tools for the build (jlink, mkfs.ext4, xz...) and finds them. */
 final class HostCommand {
@@ -53,57 +55,55 @@ final class HostCommand {
 
     /** As {@link #run(List, Duration)} with exactly {@code environment} (null: this process's, with LC_ALL=C). */
     static String run(List<String> command, Duration timeout, Map<String, String> environment) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        if (environment != null) {
-            pb.environment().clear();
-            pb.environment().putAll(environment);
-        }
-        pb.environment().put("LC_ALL", "C");
-        Process p = pb.start();
-        byte[] output;
-        try (InputStream in = p.getInputStream()) {
-            output = in.readAllBytes();
-        }
+        ToolRun r;
         try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(command.getFirst() + " timed out after " + timeout.toSeconds() + " s");
-            }
+            r = ToolRun.run(command, timeout, environment);
+        } catch (TimeoutException e) {
+            throw new IOException(command.getFirst() + " timed out after " + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {
-            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + command.getFirst(), e);
         }
-        String text = new String(output, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited with status " + p.exitValue() + ": " + tail(text));
+        if (r.exitCode() != 0) {
+            throw new IOException(String.join(" ", command) + " exited with status " + r.exitCode() + ": " + tail(r.output()));
         }
-        return text;
+        return r.output();
     }
 
-    /** Runs {@code command} with its standard output going to {@code sink} (e.g. {@code xz -dc FILE}). */
+    /**
+     * Runs {@code command} with its standard output going to {@code sink} (e.g. {@code xz -dc FILE}). Its
+     * stderr is read beside, so a chatty tool cannot stall on a full pipe, and it is killed at the deadline.
+     */
     static void runTo(List<String> command, OutputStream sink, Duration timeout) throws IOException {
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
         p.getOutputStream().close();
+        CompletableFuture<String> err = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (InputStream e = p.getErrorStream()) {
+                err.complete(new String(e.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                err.complete("");
+            }
+        });
+        // a hung tool holds its stdout open: kill it at the deadline so transferTo returns
+        CompletableFuture<Void> deadline = CompletableFuture.runAsync(p::destroyForcibly,
+                CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
         try (InputStream in = p.getInputStream()) {
             in.transferTo(sink);
-        }
-        String err;
-        try (InputStream e = p.getErrorStream()) {
-            err = new String(e.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(command.getFirst() + " timed out");
-            }
+            p.waitFor();
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + command.getFirst(), e);
+        } finally {
+            deadline.cancel(false);
+        }
+        if (deadline.isDone() && !deadline.isCancelled()) {
+            throw new IOException(command.getFirst() + " timed out after " + timeout.toSeconds() + " s");
         }
         if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited with status " + p.exitValue() + ": " + tail(err));
+            throw new IOException(String.join(" ", command) + " exited with status " + p.exitValue() + ": "
+                    + tail(err.getNow("")));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.jguest.appliance.launch;
 
+import io.jguest.appliance.build.ToolRun;
+
 import io.jguest.appliance.ApplianceException;
 import java.io.IOException;
 import java.nio.file.Files;
