@@ -79,6 +79,7 @@ public final class LocalSession implements GuestSession {
     public List<BlockDevice> listDevices() throws GuestFsException {
         deviceWait.awaitDisks();
         List<String> disks = sysBlock.disks();
+        DeviceNames names = names();
         Map<String, Map<String, String>> probed = blkid.probe(disks.stream().map(this::devicePath).toList());
         List<BlockDevice> out = new ArrayList<>();
         for (String disk : disks) {
@@ -86,7 +87,7 @@ public final class LocalSession implements GuestSession {
             Map<String, String> p = probed.getOrDefault(device, Map.of());
             String table = p.get("PTTYPE");
             try {
-                out.add(new BlockDevice(device, sysBlock.sizeBytes(disk), sysBlock.readOnly(disk), table,
+                out.add(new BlockDevice(names.toUser(device), sysBlock.sizeBytes(disk), sysBlock.readOnly(disk), table,
                         diskId(table, p.get("PTUUID"))));
             } catch (IOException e) {
                 throw new GuestFsException(Errno.EIO, device, "cannot read /sys/block/" + disk + ": " + e.getMessage(), e);
@@ -113,7 +114,14 @@ public final class LocalSession implements GuestSession {
     @Override
     public List<Partition> listPartitions() throws GuestFsException {
         deviceWait.awaitDisks();
-        return partitions();
+        DeviceNames names = names();
+        return partitions().stream().map(p -> new Partition(names.toUser(p.device()), names.toUser(p.disk()), p.number(),
+                p.start(), p.size(), p.tableType(), p.type(), p.uuid())).toList();
+    }
+
+    /** Kernel disk names to the names users see (see {@link DeviceNames}). */
+    private DeviceNames names() {
+        return DeviceNames.of(sysBlock.userNames());
     }
 
     private List<Partition> partitions() throws GuestFsException {
@@ -165,10 +173,11 @@ public final class LocalSession implements GuestSession {
         }
         devices.addAll(logicalVolumeDevices());
         Map<String, Map<String, String>> found = blkid.filesystems(devices);
+        DeviceNames names = names();
         List<Filesystem> out = new ArrayList<>();
         for (String device : devices) {
             Map<String, String> p = found.getOrDefault(device, Map.of());
-            out.add(new Filesystem(device, p.getOrDefault("TYPE", "unknown"), p.getOrDefault("LABEL", ""),
+            out.add(new Filesystem(names.toUser(device), p.getOrDefault("TYPE", "unknown"), p.getOrDefault("LABEL", ""),
                     p.getOrDefault("UUID", "")));
         }
         return out;
@@ -210,13 +219,21 @@ public final class LocalSession implements GuestSession {
     // ---------------------------------------------------------------- mounts
 
     @Override
-    public void mount(String device, String mountpoint, String options, String fstype) throws GuestFsException {
+    public void mount(String userDevice, String mountpoint, String options, String fstype) throws GuestFsException {
         deviceWait.awaitDisks();
-        requireBlockDevice(device);
-        Path target = sysroot.realDirectory(mountpoint == null || mountpoint.isEmpty() ? "/" : mountpoint);
-        String type = fstype == null || fstype.isBlank() ? detectType(device) : fstype;
-        deviceWait.awaitFilesystem(type);
-        mounts.mount(device, mountpoint, target, options, type);
+        String device = names().toKernel(userDevice);
+        try {
+            requireBlockDevice(device);
+            Path target = sysroot.realDirectory(mountpoint == null || mountpoint.isEmpty() ? "/" : mountpoint);
+            String type = fstype == null || fstype.isBlank() ? detectType(device) : fstype;
+            deviceWait.awaitFilesystem(type);
+            mounts.mount(device, mountpoint, target, options, type);
+        } catch (GuestFsException e) {
+            if (device.equals(e.path()) && !device.equals(userDevice)) {
+                throw new GuestFsException(e.errno(), userDevice, e.reason(), e); // the name the user gave
+            }
+            throw e;
+        }
     }
 
     private String detectType(String device) throws GuestFsException {

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** The SCSI disks ({@code sd*}) and their partitions as {@code /sys/block} shows them. */
@@ -24,16 +26,55 @@ final class SysBlock {
         this.root = root;
     }
 
-    /** Names of the {@code sd*} disks, in kernel order; empty when there is no such directory. */
+    /**
+     * Names of the {@code sd*} disks in the order the drives were attached: by SCSI address
+     * (host:channel:target:lun, from the {@code device} link), else by name. The kernel probes SCSI
+     * disks asynchronously, so with several vCPUs {@code sdb} may be the first drive.
+     */
     List<String> disks() {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> s = Files.list(root)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("sd")).sorted(DISK_ORDER).toList();
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("sd"))
+                    .sorted(Comparator.comparing(this::scsiAddress, SysBlock::compareAddresses).thenComparing(DISK_ORDER))
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /** The disks keyed by kernel name, valued by the name of the same position in kernel order. */
+    Map<String, String> userNames() {
+        List<String> ordered = disks();
+        List<String> names = ordered.stream().sorted(DISK_ORDER).toList();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            out.put(ordered.get(i), names.get(i));
+        }
+        return out;
+    }
+
+    /** {@code [host, channel, target, lun]} of a disk, or an empty array when unknown. */
+    private long[] scsiAddress(String disk) {
+        try {
+            String link = Files.readSymbolicLink(root.resolve(disk).resolve("device")).getFileName().toString();
+            String[] parts = link.split(":");
+            if (parts.length != 4) {
+                return new long[0];
+            }
+            long[] a = new long[4];
+            for (int i = 0; i < 4; i++) {
+                a[i] = Long.parseLong(parts[i]);
+            }
+            return a;
+        } catch (IOException | RuntimeException e) {
+            return new long[0];
+        }
+    }
+
+    private static int compareAddresses(long[] a, long[] b) {
+        return java.util.Arrays.compare(a, b);
     }
 
     long sizeBytes(String disk) throws IOException {
