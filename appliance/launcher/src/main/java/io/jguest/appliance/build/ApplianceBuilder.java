@@ -34,7 +34,7 @@ public final class ApplianceBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ApplianceBuilder.class);
 
     /** Bumped whenever the builder's output changes for the same inputs (it is part of the key). */
-    static final String BUILDER_VERSION = "3";
+    static final String BUILDER_VERSION = "4";
     /** Kernel arguments the appliance's init needs; nothing so far (the root is always /dev/vda). */
     static final List<String> KERNEL_ARGS = List.of();
     /** Appliance directories kept in the cache: the current one and the previous one. */

@@ -28,7 +28,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * Builds the files of one appliance from a {@link BuildPlan} into an empty directory: {@code vmlinuz},
  * {@code initrd}, {@code root.img} and {@code appliance.properties}. Uses a {@code staging/} tree inside
- * that directory and deletes it at the end. Runs jlink, mkfs.ext4 and (for compressed modules) xz/zstd.
+ * that directory and deletes it at the end. Runs jlink, mksquashfs (or mkfs.ext4 without it) and
+ * (for compressed modules) xz/zstd.
  */
 final class ImageBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ImageBuilder.class);
@@ -110,7 +111,11 @@ final class ImageBuilder {
             staging.symlinkIfAbsent("/etc/mtab", "/proc/self/mounts");
             byte[] props = properties().getBytes(StandardCharsets.UTF_8);
             staging.write("/etc/jguest/appliance.properties", props, false);
-            makeExt4(stagingDir, dir.resolve(ROOT_FILE));
+            if (plan.mksquashfs() != null) {
+                makeSquashfs(stagingDir, dir.resolve(ROOT_FILE));
+            } else {
+                makeExt4(stagingDir, dir.resolve(ROOT_FILE));
+            }
             deleteTree(stagingDir);
 
             progress.accept("building appliance: kernel...");
@@ -141,6 +146,7 @@ final class ImageBuilder {
                 order.append(m.loadName()).append('\n');
             }
             cpio.file(GUEST_BOOT_MODULES + "/order", 0644, order.toString().getBytes(StandardCharsets.UTF_8));
+            cpio.file("rootfstype", 0644, (plan.rootFsType() + "\n").getBytes(StandardCharsets.US_ASCII));
         }
     }
 
@@ -321,6 +327,23 @@ final class ImageBuilder {
         }
         LOG.debug("daemon AOT cache: {} bytes in {} ms", Files.exists(cache) ? Files.size(cache) : -1,
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * An uncompressed squashfs (no decompression in the guest; stage 1 needs only squashfs.ko), every
+     * file owned by root, no xattrs. Read-only, like the ext4 image it replaces: stage 2 mounts tmpfs on
+     * the directories it writes to.
+     */
+    private void makeSquashfs(Path stagingDir, Path image) throws IOException, ApplianceException.BuildFailed {
+        linkApplets(new StagingTree(stagingDir, Path.of("/")));
+        Files.deleteIfExists(image);
+        List<String> cmd = List.of(plan.mksquashfs().toString(), stagingDir.toString(), image.toString(),
+                "-noI", "-noD", "-noF", "-noX", "-all-root", "-no-xattrs", "-no-progress");
+        try {
+            HostCommand.run(cmd, TOOL_TIMEOUT);
+        } catch (IOException e) {
+            throw new ApplianceException.BuildFailed("mksquashfs failed to make " + image + ": " + e.getMessage(), e);
+        }
     }
 
     private void makeExt4(Path stagingDir, Path image) throws IOException, ApplianceException.BuildFailed {

@@ -6,7 +6,7 @@
  * {@code modules.dep} ({@code ModuleResolver}), finding host tools and their shared libraries by reading
  * ELF headers ({@code ElfFile}, {@code SharedLibraries}), the guest JRE (jlink of {@code java.base} with a
  * CDS archive), the initramfs (cpio newc written in Java, {@code CpioWriter}), the root image
- * ({@code mkfs.ext4 -d}, no root privileges), the stage-1 and stage-2 init scripts (resources
+ * (uncompressed squashfs with {@code mksquashfs}, else ext4 with {@code mkfs.ext4 -d}; no root privileges), the stage-1 and stage-2 init scripts (resources
  * {@code init} and {@code init2} next to this package) and the cache ({@code cacheDir/appliance-<key16>/},
  * {@code lock}, {@code tmp-*}). See docs/DESIGN.md, "Guest file layout".
  *
@@ -21,7 +21,7 @@
  * (tools present and missing); {@code /opt/jguest/aot/} reserved for a daemon AOT cache.
  *
  * <p>Must not depend on {@code io.jguest.appliance.launch} or {@code .rpc}: it runs no qemu and speaks no
- * protocol. The processes it runs are host build tools (jlink, mkfs.ext4, xz/zstd, busybox --list), and
+ * protocol. The processes it runs are host build tools (jlink, mksquashfs or mkfs.ext4, xz/zstd, busybox --list), and
  * only when building, never on a cache hit.
  */
 package io.jguest.appliance.build;
