@@ -36,6 +36,29 @@ public interface GuestFileSystem {
      */
     long open(String path, int flags, int mode) throws GuestFsException;
 
+    /**
+     * Creates (or opens, without {@code O_EXCL}) a regular file and returns its handle with its
+     * attributes, owned by {@code uid}/{@code gid} when they are not -1: what FUSE {@code create}
+     * needs. {@code flags} should contain {@link OpenFlags#O_CREAT}. The default costs three calls;
+     * the appliance answers it in one round trip.
+     */
+    default OpenFile create(String path, int flags, int mode, int uid, int gid) throws GuestFsException {
+        long handle = open(path, flags | OpenFlags.O_CREAT, mode);
+        try {
+            if (uid != -1 || gid != -1) {
+                lchown(path, uid, gid);
+            }
+            return new OpenFile(handle, lstat(path));
+        } catch (GuestFsException e) {
+            try {
+                release(handle);
+            } catch (GuestFsException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
     /** Reads up to {@code length} bytes; fewer only at end of file. */
     byte[] pread(long handle, long offset, int length) throws GuestFsException;
 
