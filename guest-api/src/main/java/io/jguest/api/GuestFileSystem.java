@@ -22,6 +22,26 @@ public interface GuestFileSystem {
     List<DirEntry> readdirPlus(String path) throws GuestFsException;
 
     /**
+     * {@link #readdirPlus} of several directories: one list per directory, in order, null where that
+     * directory could not be listed. The default makes one call per directory; the appliance answers
+     * in one round trip (what a FUSE mount uses to prefetch the subdirectories of a listed directory).
+     */
+    default List<List<DirEntry>> readdirPlusMany(List<String> dirs) throws GuestFsException {
+        List<List<DirEntry>> out = new java.util.ArrayList<>(dirs.size());
+        for (String dir : dirs) {
+            try {
+                out.add(readdirPlus(dir));
+            } catch (GuestFsException e) {
+                if (e.errno() == Errno.EIO) {
+                    throw e;
+                }
+                out.add(null);
+            }
+        }
+        return out;
+    }
+
+    /**
      * {@code lstat} of several names in one directory in one round trip. The result has one element
      * per name, null where that name could not be stat'ed.
      */
