@@ -302,22 +302,22 @@ public final class JnrLocalMount implements LocalMount {
      * Files still open after a lazy unmount keep the connection, and so the loop, alive: abort the
      * connection through fusectl when it is mounted, so close() ends the loop as it promises.
      */
-    private void abortConnection() {
+    private boolean abortConnection() {
         String dev = device;
-        if (dev == null) {
-            return;
-        }
-        Path abort = Path.of("/sys/fs/fuse/connections", dev.substring(dev.indexOf(':') + 1), "abort");
-        if (!Files.isWritable(abort)) {
-            log.warn("{}: files are still open under the unmounted filesystem; libfuse's loop ends when they are"
-                    + " closed (no fusectl to abort it)", mountpoint);
-            return;
+        Path abort = dev == null ? null
+                : Path.of("/sys/fs/fuse/connections", dev.substring(dev.indexOf(':') + 1), "abort");
+        if (abort == null || !Files.isWritable(abort)) {
+            log.warn("{}: files are still open under the detached filesystem; libfuse's loop ends when they are"
+                    + " closed (no fusectl at /sys/fs/fuse/connections to abort it)", mountpoint);
+            return false;
         }
         try {
             Files.writeString(abort, "1");
             log.debug("{}: aborted the FUSE connection {} (files were still open)", mountpoint, dev);
+            return true;
         } catch (IOException e) {
             log.warn("{}: cannot abort the FUSE connection: {}", mountpoint, e.getMessage());
+            return false;
         }
     }
 
@@ -328,11 +328,8 @@ public final class JnrLocalMount implements LocalMount {
         }
         try {
             detach("close");
-            if (!awaitUnmounted(LOOP_END_TIMEOUT)) {
-                abortConnection();
-                if (!awaitUnmounted(LOOP_END_TIMEOUT)) {
-                    log.warn("{}: libfuse's loop still runs after unmounting", mountpoint);
-                }
+            if (!awaitUnmounted(LOOP_END_TIMEOUT) && abortConnection() && !awaitUnmounted(LOOP_END_TIMEOUT)) {
+                log.warn("{}: libfuse's loop still runs after aborting the connection", mountpoint);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -393,13 +393,31 @@ class JnrLocalMountTest {
         signalChild("INT");
     }
 
+    @Test
+    void systemExitWhileMountedLeavesNoDeadMountpoint() throws Exception {
+        Process p = child("exit");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            assertEquals("MOUNTED", out.readLine(), () -> childErr());
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+            assertEquals(3, p.exitValue(), () -> childErr());
+        } finally {
+            p.destroyForcibly();
+        }
+        assertTrue(MountTable.at(mp.toRealPath()).isEmpty(), "the shutdown hook unmounted");
+    }
+
+    private Process child(String... extra) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                SignalChild.class.getName(), backing.toString(), mp.toString()));
+        command.addAll(List.of(extra));
+        return new ProcessBuilder(command).redirectError(tmp.resolve("child.err").toFile()).start();
+    }
+
     /** A child JVM owns a mount; {@code kill -signal} ends it cleanly. */
     private void signalChild(String signal) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                SignalChild.class.getName(), backing.toString(), mp.toString())
-                .redirectError(tmp.resolve("child.err").toFile()).start();
+        Process p = child();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("MOUNTED", out.readLine(), () -> childErr());
             assertTrue(MountTable.at(mp.toRealPath()).isPresent());
