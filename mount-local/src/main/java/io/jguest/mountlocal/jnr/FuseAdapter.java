@@ -49,7 +49,15 @@ final class FuseAdapter extends FuseStubFS {
     FuseAdapter(MountOperations ops, boolean trace) {
         this.ops = ops;
         this.trace = trace;
+        // struct fuse_operations ends its flags with C bit fields (nullpath_ok:1, nopath:1,
+        // utime_omit_ok:1, reserved:29) that jnr-fuse lays out as bytes. Setting utime_omit_ok (bit 2 of
+        // that word) makes libfuse call utimens for a change of one time only, with UTIME_OMIT/UTIME_NOW
+        // in the other (touch -a, touch -m, tar x); without it libfuse 2 silently drops such changes.
+        Struct.getMemory(fuseOperations).putByte(MemberOffset.of(fuseOperations.flag_nullpath_ok), (byte) UTIME_OMIT_OK_BIT);
     }
+
+    /** Bit 2 of the fuse_operations flag word (little-endian: its first byte). */
+    private static final int UTIME_OMIT_OK_BIT = 1 << 2;
 
     /** How many requests reached the operations so far (readiness is proven by this moving). */
     long requests() {
