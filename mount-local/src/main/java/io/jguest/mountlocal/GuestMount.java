@@ -3,6 +3,7 @@ package io.jguest.mountlocal;
 import io.jguest.api.DirEntry;
 import io.jguest.api.Errno;
 import io.jguest.api.FileAttributes;
+import io.jguest.api.FileType;
 import io.jguest.api.GuestFileSystem;
 import io.jguest.api.GuestFsException;
 import io.jguest.api.OpenFile;
@@ -13,9 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +60,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private static final int R_OK = 4;
     private static final int W_OK = 2;
     private static final int X_OK = 1;
+    private static final int RENAME_EXCHANGE = 2;
 
     @FunctionalInterface
     private interface GuestCall<T> {
@@ -73,6 +78,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private final ListingPrefetcher prefetcher;
     private final ExecutorService io;
     private final Map<Long, OpenHandle> handles = new ConcurrentHashMap<>();
+    private final Set<CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final OpenHandle.Listener sent = this::dataSent;
@@ -269,12 +275,14 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         return call(path, () -> {
             writable(path);
             OpenFile of = fs.create(path, flags | OpenFlags.O_CREAT, mode, owner(caller.uid()), owner(caller.gid()));
-            cache.invalidateEntry(path);
-            fileChanged(path, of.attributes() == null ? -1 : of.attributes().ino());
-            if (of.attributes() != null) {
-                cache.putFresh(path, of.attributes());
+            FileAttributes a = of.attributes();
+            if (a == null) {
+                cache.invalidateEntry(path);
+            } else {
+                added(path, a);
             }
-            return register(of.handle(), path, flags, of.attributes() == null ? -1 : of.attributes().ino());
+            fileChanged(path, a == null ? -1 : a.ino());
+            return register(of.handle(), path, flags, a == null ? -1 : a.ino());
         });
     }
 
@@ -321,12 +329,38 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         });
     }
 
+    /**
+     * Last close of an open file. With nothing left to send (the usual case: the kernel flushed at
+     * close(2) and saw the result), the guest handle is closed in the background: nobody sees a
+     * FUSE release's result, so it need not cost the application a round trip. Failures are logged;
+     * {@link #close()} waits for these releases.
+     */
     @Override
     public void release(String path, long fh) throws GuestFsException {
         run(path, () -> {
             OpenHandle h = handles.remove(fh);
             if (h == null) {
                 throw new GuestFsException(Errno.EBADF, path, "no open file " + fh);
+            }
+            if (h.clean()) {
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                releasing.add(f);
+                try {
+                    io.execute(() -> {
+                        try {
+                            h.release();
+                        } catch (GuestFsException | RuntimeException e) {
+                            log.warn("{}: closing the file failed: {}", h.path(), e.getMessage());
+                        } finally {
+                            releasing.remove(f);
+                            f.complete(null);
+                        }
+                    });
+                } catch (RejectedExecutionException closing) {
+                    releasing.remove(f);
+                    h.release();
+                }
+                return;
             }
             try {
                 h.release();
@@ -335,6 +369,16 @@ public final class GuestMount implements MountOperations, AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /** Waits for background releases and listing prefetches (tests; {@link #close()} for releases). */
+    void settle() throws InterruptedException {
+        awaitReleases();
+        awaitPrefetch();
+    }
+
+    private void awaitReleases() {
+        CompletableFuture.allOf(releasing.toArray(CompletableFuture[]::new)).join();
     }
 
     @Override
@@ -371,47 +415,54 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public void mkdir(String path, int mode, Caller caller) throws GuestFsException {
-        run(path, () -> {
-            writable(path);
-            try {
-                fs.mkdir(path, mode);
-                chownToCaller(path, caller);
-            } finally {
-                cache.invalidateEntry(path);
-            }
-        });
+        makeNode(path, caller, () -> fs.mkdir(path, mode));
     }
 
     @Override
     public void symlink(String target, String linkPath, Caller caller) throws GuestFsException {
-        run(linkPath, () -> {
-            writable(linkPath);
-            try {
-                fs.symlink(target, linkPath);
-                chownToCaller(linkPath, caller);
-            } finally {
-                cache.invalidateEntry(linkPath);
-            }
-        });
+        makeNode(linkPath, caller, () -> fs.symlink(target, linkPath));
     }
 
     @Override
     public void mknod(String path, int mode, long rdev, Caller caller) throws GuestFsException {
+        makeNode(path, caller, () -> fs.mknod(path, mode, rdev));
+    }
+
+    /**
+     * Makes a node, gives it to the caller, and stats it right away: the kernel looks every new
+     * node up at once, and with its attributes the parent's cached listing can gain it instead of
+     * being dropped (so the next new name in that directory needs no lookup round trip either).
+     */
+    private void makeNode(String path, Caller caller, GuestRun make) throws GuestFsException {
         run(path, () -> {
             writable(path);
             try {
-                fs.mknod(path, mode, rdev);
-                chownToCaller(path, caller);
-            } finally {
+                make.run();
+                if (caller.uid() != 0 || caller.gid() != 0) {
+                    fs.lchown(path, owner(caller.uid()), owner(caller.gid()));
+                }
+            } catch (GuestFsException | RuntimeException e) {
                 cache.invalidateEntry(path);
+                throw e;
+            }
+            FileAttributes a;
+            try {
+                a = fs.lstat(path);
+            } catch (GuestFsException e) {
+                cache.invalidateEntry(path);
+                return;   // made; the kernel's own lookup will report what is wrong
+            }
+            added(path, a);
+            if (a.isDirectory()) {
+                cache.putEmptyDirectory(path);
             }
         });
     }
 
-    private void chownToCaller(String path, Caller caller) throws GuestFsException {
-        if (caller.uid() != 0 || caller.gid() != 0) {
-            fs.lchown(path, owner(caller.uid()), owner(caller.gid()));
-        }
+    /** Our own change made {@code path} with attributes {@code a}. */
+    private void added(String path, FileAttributes a) {
+        cache.entryAdded(path, new DirEntry(MetadataCache.name(path), a.type(), a.ino(), a));
+        cache.putFresh(path, a);
     }
 
     /** The owner to ask for: root's files are the appliance's own, so -1 (leaves setgid inheritance alone). */
@@ -425,9 +476,11 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             writable(path);
             try {
                 fs.rmdir(path);
-            } finally {
+            } catch (GuestFsException | RuntimeException e) {
                 cache.invalidateSubtree(path);
+                throw e;
             }
+            cache.entryRemoved(path, true);
         });
     }
 
@@ -438,10 +491,13 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             FileAttributes before = cache.peekAttrs(path);
             try {
                 fs.unlink(path);
-            } finally {
+            } catch (GuestFsException | RuntimeException e) {
                 cache.invalidateEntry(path);
                 linkCountChanged(before);
+                throw e;
             }
+            cache.entryRemoved(path, false);
+            linkCountChanged(before);
         });
     }
 
@@ -451,20 +507,59 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             writable(from);
             FileAttributes source = cache.peekAttrs(from);
             FileAttributes target = cache.peekAttrs(to);
+            DirEntry moved = cache.entry(from);
+            DirEntry replaced = cache.entry(to);
+            boolean targetAbsent = replaced == null && cache.listing(MetadataCache.parent(to)) != null;
+            long sourceIno = moved != null ? moved.ino() : source != null ? source.ino() : -1;
+            long targetIno = replaced != null ? replaced.ino() : target != null ? target.ino() : -1;
+            // renaming one name of a file over another name of it does nothing: amend only when sure it differs
+            boolean distinct = targetAbsent || (sourceIno >= 0 && targetIno >= 0 && sourceIno != targetIno)
+                    || (source != null && (source.isDirectory() || source.nlink() == 1));
             try {
                 fs.rename(from, to, flags);
-                for (OpenHandle h : handles.values()) {
-                    h.path(renamed(h.path(), from, to, flags));
+            } catch (GuestFsException | RuntimeException e) {
+                forget(from, source);
+                forget(to, target);
+                linkCountChanged(target);
+                throw e;
+            }
+            for (OpenHandle h : handles.values()) {
+                h.path(renamed(h.path(), from, to, flags));
+            }
+            if (!distinct) {
+                forget(from, source);
+                forget(to, target);
+                linkCountChanged(target);
+                return;
+            }
+            boolean exchange = (flags & RENAME_EXCHANGE) != 0;
+            cache.entryRemoved(from, isDirectory(source, moved));
+            cache.entryRemoved(to, isDirectory(target, replaced));
+            if (moved != null) {
+                cache.entryAdded(to, new DirEntry(MetadataCache.name(to), moved.type(), moved.ino(), null));
+            } else {
+                cache.invalidateDirectory(MetadataCache.parent(to));
+            }
+            if (exchange) {
+                if (replaced != null) {
+                    cache.entryAdded(from, new DirEntry(MetadataCache.name(from), replaced.type(), replaced.ino(), null));
+                } else {
+                    cache.invalidateDirectory(MetadataCache.parent(from));
                 }
-            } finally {
-                forgetRenamed(from, source);
-                forgetRenamed(to, target);
+            } else {
                 linkCountChanged(target);
             }
         });
     }
 
-    private void forgetRenamed(String path, FileAttributes known) {
+    private static boolean isDirectory(FileAttributes known, DirEntry entry) {
+        if (known != null) {
+            return known.isDirectory();
+        }
+        return entry == null || entry.type() == FileType.DIRECTORY;   // unknown: assume the worst
+    }
+
+    private void forget(String path, FileAttributes known) {
         if (known != null && !known.isDirectory()) {
             cache.invalidateEntry(path);
         } else {
@@ -474,7 +569,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     /** Where an open file at {@code p} is after renaming {@code from} to {@code to}. */
     private static String renamed(String p, String from, String to, int flags) {
-        boolean exchange = (flags & 2) != 0;
+        boolean exchange = (flags & RENAME_EXCHANGE) != 0;
         if (p.equals(from) || p.startsWith(from + "/")) {
             return to + p.substring(from.length());
         }
@@ -491,11 +586,23 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             FileAttributes before = cache.peekAttrs(existing);
             try {
                 fs.link(existing, newPath);
-            } finally {
+            } catch (GuestFsException | RuntimeException e) {
                 cache.invalidateEntry(newPath);
                 cache.invalidateAttrs(existing);
                 linkCountChanged(before);
+                throw e;
             }
+            cache.invalidateAttrs(existing);
+            linkCountChanged(before);
+            FileAttributes a;
+            try {
+                a = fs.lstat(newPath);   // the kernel looks the new name up at once
+            } catch (GuestFsException e) {
+                cache.invalidateEntry(newPath);
+                return;
+            }
+            added(newPath, a);
+            cache.putFresh(existing, a);
         });
     }
 
@@ -670,6 +777,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         List<OpenHandle> open = new ArrayList<>(handles.values());
         handles.clear();
         Thread closer = Thread.ofVirtual().name("jguest-mount-close").start(() -> {
+            awaitReleases();
             for (OpenHandle h : open) {
                 try {
                     h.release();

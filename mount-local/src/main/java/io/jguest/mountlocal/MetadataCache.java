@@ -4,7 +4,7 @@ import io.jguest.api.DirEntry;
 import io.jguest.api.FileAttributes;
 import io.jguest.api.FileType;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,21 +51,48 @@ final class MetadataCache {
         }
     }
 
-    /** A directory's complete listing: the entries as fetched and their names (for negative lookups). */
+    /** A directory's complete listing: the entries as fetched, by name (for negative lookups). */
     static final class Listing {
         final List<DirEntry> entries;
-        final Set<String> names;
+        private final Map<String, DirEntry> byName;
         /** The batch this listing was prefetched in; null when the walk itself listed it. */
         final PrefetchGroup group;
 
         Listing(List<DirEntry> entries, PrefetchGroup group) {
-            this.entries = List.copyOf(entries);
-            Set<String> n = new HashSet<>(entries.size() * 2);
+            this.byName = new LinkedHashMap<>(entries.size() * 2);
             for (DirEntry e : entries) {
-                n.add(e.name());
+                byName.put(e.name(), e);
             }
-            this.names = n;
+            this.entries = List.copyOf(byName.values());
             this.group = group;
+        }
+
+        boolean contains(String name) {
+            return byName.containsKey(name);
+        }
+
+        DirEntry get(String name) {
+            return byName.get(name);
+        }
+
+        Listing with(DirEntry entry) {
+            List<DirEntry> l = new ArrayList<>(entries.size() + 1);
+            for (DirEntry e : entries) {
+                if (!e.name().equals(entry.name())) {
+                    l.add(e);
+                }
+            }
+            l.add(entry);
+            return new Listing(l, group);
+        }
+
+        Listing without(String name) {
+            if (!byName.containsKey(name)) {
+                return this;
+            }
+            List<DirEntry> l = new ArrayList<>(entries);
+            l.removeIf(e -> e.name().equals(name));
+            return new Listing(l, group);
         }
     }
 
@@ -168,13 +195,21 @@ final class MetadataCache {
         return t == null ? null : t.value();
     }
 
-    /** True when the parent's complete listing is cached and does not hold the name. */
+    /**
+     * True when the nearest ancestor with a cached complete listing lacks the next component
+     * ({@code /a/b/c} is absent when {@code /a}'s listing has no {@code b}).
+     */
     boolean absentFromListing(String path) {
-        if (path.equals("/")) {
-            return false;
+        String p = path;
+        while (!p.equals("/")) {
+            String dir = parent(p);
+            Timed<Listing> l = valid(listings, dir);
+            if (l != null) {
+                return !l.value().contains(name(p));
+            }
+            p = dir;
         }
-        Timed<Listing> l = valid(listings, parent(path));
-        return l != null && !l.value().names.contains(name(path));
+        return false;
     }
 
     Listing listing(String dir) {
@@ -255,16 +290,65 @@ final class MetadataCache {
 
     /** The name was created, removed or replaced: everything about it and its parent's listing. */
     void invalidateEntry(String path) {
-        bump(path);
-        attrs.remove(path);
-        listings.remove(path);
-        links.remove(path);
-        invalidateXattrKeys(path);
+        forgetName(path);
         invalidateDirectory(parent(path));
     }
 
     /** A directory was removed, renamed or replaced: it, everything below it, and its parent. */
     void invalidateSubtree(String path) {
+        forgetSubtree(path);
+        invalidateDirectory(parent(path));
+    }
+
+    /**
+     * Our own change added {@code entry} at {@code path} (the kernel serializes changes of a
+     * directory): the parent's cached listing gains it instead of being dropped, so lookups of
+     * other new names stay free; the parent's attributes (mtime) are dropped.
+     */
+    void entryAdded(String path, DirEntry entry) {
+        forgetName(path);
+        amendParent(path, l -> l.with(entry));
+    }
+
+    /** Our own change removed the name (with its subtree when {@code subtree}); the listing loses it. */
+    void entryRemoved(String path, boolean subtree) {
+        if (subtree) {
+            forgetSubtree(path);
+        } else {
+            forgetName(path);
+        }
+        amendParent(path, l -> l.without(name(path)));
+    }
+
+    /** The entry for {@code path} in its parent's cached listing, or null. */
+    DirEntry entry(String path) {
+        Listing l = listing(parent(path));
+        return l == null ? null : l.get(name(path));
+    }
+
+    private void amendParent(String path, java.util.function.UnaryOperator<Listing> change) {
+        String dir = parent(path);
+        bump(dir);
+        attrs.remove(dir);
+        listings.computeIfPresent(dir, (k, t) -> new Timed<>(change.apply(t.value()), t.expires()));
+    }
+
+    /** A directory known to be empty (just made by us). */
+    void putEmptyDirectory(String dir) {
+        if (ttlNanos > 0) {
+            listings.put(dir, new Timed<>(new Listing(List.of(), null), clock.getAsLong() + ttlNanos));
+        }
+    }
+
+    private void forgetName(String path) {
+        bump(path);
+        attrs.remove(path);
+        listings.remove(path);
+        links.remove(path);
+        invalidateXattrKeys(path);
+    }
+
+    private void forgetSubtree(String path) {
         bumpAll();
         if (path.equals("/")) {
             attrs.clear();
@@ -282,7 +366,6 @@ final class MetadataCache {
             map.subMap(from, to).clear();
         }
         invalidateXattrKeys(path);
-        invalidateDirectory(parent(path));
     }
 
     void invalidateXattrs(String path) {

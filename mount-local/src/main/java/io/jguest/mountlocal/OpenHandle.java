@@ -31,6 +31,8 @@ final class OpenHandle {
     static final int FIRST_CHUNK = 256 * 1024;
     private static final int MAX_CHUNKS_IN_FLIGHT = 2;
     private static final int MAX_CHUNKS_AHEAD = 3;
+    /** How far from the stream's position a read still counts as part of it. */
+    private static final int NEAR = 1024 * 1024;
 
     /** Called after data reached the guest (or failed to): attributes and read-ahead of the file are stale. */
     interface Listener {
@@ -104,6 +106,16 @@ final class OpenHandle {
         return dirty;
     }
 
+    /** True when nothing is buffered, in flight or failed: releasing can report nothing new but the close. */
+    boolean clean() {
+        lock.lock();
+        try {
+            return bufferLength == 0 && (inFlight == null || inFlight.isDone()) && sticky == null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Same file: same path, or same inode when both are known. */
     boolean sameFile(String p, long i) {
         return p.equals(path) || (i >= 0 && i == ino);
@@ -122,12 +134,23 @@ final class OpenHandle {
             if (chunks.stream().anyMatch(c -> c.epoch() != now)) {
                 resetReadAhead();
             }
-            boolean covered = chunks.stream().anyMatch(c -> c.covers(offset));
-            if (!covered && offset != lastEnd) {
-                resetReadAhead();
+            // the kernel's parallel read-ahead may deliver a stream's reads slightly out of order: a
+            // read just ahead of the stream continues it (the gap is fetched too, its read follows),
+            // a read shortly behind it is served directly without giving the stream up
+            boolean covered = find(offset) != null;
+            boolean justAhead = offset > lastEnd && offset - lastEnd <= 2L * size;
+            if (!covered && offset != lastEnd && !justAhead) {
+                boolean behind = streak > 0 && offset < lastEnd && lastEnd - offset <= NEAR;
+                if (!behind) {
+                    resetReadAhead();
+                }
                 byte[] data = fs.pread(guestHandle, offset, size);
-                lastEnd = offset + data.length;
+                lastEnd = behind ? lastEnd : offset + data.length;
                 return data;
+            }
+            long start = covered ? offset : Math.min(offset, lastEnd);
+            if (!covered && find(start) == null) {
+                fetch(start, (int) Math.min(maxIo, Math.max(nextChunk, offset + size - start)));
             }
             byte[] out = new byte[size];
             int n = 0;
@@ -153,11 +176,11 @@ final class OpenHandle {
                 n += k;
                 pos += k;
             }
-            lastEnd = pos;
+            lastEnd = Math.max(lastEnd, pos);
             streak++;
-            long consumed = pos;
-            chunks.removeIf(c -> c.offset() + c.length() <= consumed);
-            readAhead(pos, sizeHint);
+            long behind = lastEnd - NEAR;   // keep what a late out-of-order read may still want
+            chunks.removeIf(c -> c.offset() + c.length() <= behind);
+            readAhead(lastEnd, sizeHint);
             return n == size ? out : Arrays.copyOf(out, n);
         } finally {
             lock.unlock();
