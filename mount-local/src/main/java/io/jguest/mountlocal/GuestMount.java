@@ -109,8 +109,8 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     public FileAttributes fgetattr(String path, long fh) throws GuestFsException {
         return call(path, () -> {
             OpenHandle h = handle(fh, path);
-            flushFile(path, h.ino());
-            return attributes(path);
+            flushFile(h.path(), h.ino());
+            return attributes(h.path());
         });
     }
 
@@ -299,8 +299,8 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     public byte[] read(String path, long fh, long offset, int size) throws GuestFsException {
         return call(path, () -> {
             OpenHandle h = handle(fh, path);
-            flushFile(path, h.ino());
-            FileAttributes known = cache.peekAttrs(path);
+            flushFile(h.path(), h.ino());
+            FileAttributes known = cache.peekAttrs(h.path());
             return h.read(offset, size, known == null ? -1 : known.size());
         });
     }
@@ -310,7 +310,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         return call(path, () -> {
             writable(path);
             OpenHandle h = handle(fh, path);
-            fileChanged(path, h.ino());
+            fileChanged(h.path(), h.ino());
             return h.write(offset, data, length);
         });
     }
@@ -401,12 +401,12 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         run(path, () -> {
             writable(path);
             OpenHandle h = handle(fh, path);
-            flushFile(path, h.ino());
+            flushFile(h.path(), h.ino());
             try {
                 fs.ftruncate(h.guestHandle, size);
             } finally {
-                fileChanged(path, h.ino());
-                cache.invalidateAttrs(path);
+                fileChanged(h.path(), h.ino());
+                cache.invalidateAttrs(h.path());
             }
         });
     }

@@ -25,12 +25,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Write-back: contiguous writes fill one buffer (at most {@link #maxIo}) sent with one
  * {@code pwrite} when full or when a write does not continue it; at most one send is in flight while
  * the next buffer fills. A failed background send is remembered and reported by the next write,
- * flush, fsync or release. {@link #flushWrites} sends everything and waits.
+ * flush, fsync or release. {@link #flushWrites} sends everything and waits. Handles opened with
+ * {@code O_SYNC}/{@code O_DSYNC} write through.
  */
 final class OpenHandle {
     static final int FIRST_CHUNK = 256 * 1024;
     private static final int MAX_CHUNKS_IN_FLIGHT = 2;
     private static final int MAX_CHUNKS_AHEAD = 3;
+    /** Linux O_DSYNC; O_SYNC contains it. */
+    static final int O_DSYNC = 010000;
     /** How far from the stream's position a read still counts as part of it. */
     private static final int NEAR = 1024 * 1024;
 
@@ -270,7 +273,7 @@ final class OpenHandle {
             if (bufferLength > 0 && (offset != bufferStart + bufferLength || bufferLength + length > maxIo)) {
                 sendBuffer();
             }
-            if (length >= maxIo) {
+            if (length >= maxIo || (flags & O_DSYNC) != 0) {   // O_SYNC/O_DSYNC: on disk when write returns
                 awaitInFlight();
                 try {
                     writeFully(offset, data, length);

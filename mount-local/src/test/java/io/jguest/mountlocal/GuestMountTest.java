@@ -605,6 +605,17 @@ class GuestMountTest {
     }
 
     @Test
+    @DisplayName("O_SYNC handles write through")
+    void syncWritesAreNotBuffered() throws Exception {
+        GuestMount m = mount();
+        long fh = m.create("/s", WR | OpenFlags.O_CREAT | 04010000, 0644, Caller.ROOT);
+        m.write("/s", fh, 0, new byte[10], 10);
+        assertEquals(1, fs.calls("pwrite"));
+        assertEquals(10, fs.stat("/s").size());
+        m.release("/s", fh);
+    }
+
+    @Test
     @DisplayName("a write that does not continue the buffer sends it; getattr sees buffered data")
     void nonContiguousWrites() throws Exception {
         GuestMount m = mount();
