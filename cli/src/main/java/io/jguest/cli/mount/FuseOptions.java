@@ -37,7 +37,6 @@ final class FuseOptions {
             new Known("readdir_ino", null, "inode numbers in directory listings (without use_ino)"),
             new Known("max_read", "N", "largest read request, in bytes"),
             new Known("hard_remove", null, "remove open files at once (no .fuse_hidden files)"),
-            new Known("nonempty", null, "allow mounting over a directory that is not empty"),
             new Known("fsname", "NAME", "the source shown by mount and df (default: the first image's name)"),
             new Known("subtype", "NAME", "show the type as fuse.NAME"),
             new Known("noatime", null, "do not update access times"),
@@ -76,10 +75,6 @@ final class FuseOptions {
             }
         }
         return out;
-    }
-
-    static boolean contains(List<String> options, String name) {
-        return options.stream().anyMatch(o -> o.equals(name) || o.startsWith(name + "="));
     }
 
     static Optional<Known> find(String name) {

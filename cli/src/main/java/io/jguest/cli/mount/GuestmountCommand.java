@@ -171,7 +171,7 @@ public final class GuestmountCommand implements Callable<Integer> {
         List<Drive> drives = absolute(disks.drives(disks.readOnly()));
         Path canonical;
         try {
-            canonical = HostMountpoint.check(mountpoint, FuseOptions.contains(options, "nonempty"), MountTable.read());
+            canonical = HostMountpoint.check(mountpoint, MountTable.read());
         } catch (IOException e) {
             throw new CliException(MountTable.MOUNTINFO + ": cannot read: " + e.getMessage(), e);
         }

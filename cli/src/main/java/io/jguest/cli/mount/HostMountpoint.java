@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The host directory guestmount mounts on, checked before anything is launched: it must exist, be a
- * directory, not be a mount point already, be empty (unless {@code -o nonempty}) and, for a user
+ * directory, not be a mount point already, be empty and, for a user
  * other than root, be writable (fusermount's rule). Each failure is one line naming the directory.
  */
 final class HostMountpoint {
@@ -19,10 +19,8 @@ final class HostMountpoint {
     /**
      * Checks {@code given} and returns its canonical path (symlinks resolved), the key under which
      * the mount is registered.
-     *
-     * @param allowNonEmpty {@code -o nonempty} was given
      */
-    static Path check(Path given, boolean allowNonEmpty, MountTable mounts) throws CliException {
+    static Path check(Path given, MountTable mounts) throws CliException {
         Path abs = given.toAbsolutePath().normalize();
         // before touching the directory: a dead FUSE mount answers every stat with ENOTCONN
         Optional<MountTable.Entry> here = mounts.at(abs);
@@ -45,8 +43,8 @@ final class HostMountpoint {
         if (here.isPresent()) {
             throw alreadyMounted(given, here.get());
         }
-        if (!allowNonEmpty && !isEmpty(given, canonical)) {
-            throw new CliException(given + ": mountpoint is not empty (use an empty directory, or -o nonempty)");
+        if (!isEmpty(given, canonical)) {
+            throw new CliException(given + ": mountpoint is not empty (use an empty directory)");
         }
         if (Posix.getuid() != 0 && !Files.isWritable(canonical)) {
             throw new CliException(given + ": no write permission on the mountpoint (FUSE needs it for a user mount)");

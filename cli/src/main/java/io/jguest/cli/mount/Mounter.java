@@ -1,9 +1,12 @@
 package io.jguest.cli.mount;
 
 import io.jguest.api.GuestFileSystem;
+import io.jguest.mountlocal.GuestMount;
 import io.jguest.mountlocal.LocalMount;
 import io.jguest.mountlocal.MountConfig;
 import io.jguest.mountlocal.MountException;
+import io.jguest.mountlocal.MountOperations;
+import io.jguest.mountlocal.TracingOperations;
 import java.nio.file.Path;
 
 /**
@@ -25,6 +28,13 @@ interface Mounter {
 
     /** The real one. */
     Mounter FUSE = (fs, mountpoint, config) -> {
-        throw new MountException("TEMPORARY: waiting for GuestMount"); // TODO-MERGE
+        GuestMount ops = new GuestMount(fs, config);
+        try {
+            MountOperations exposed = config.trace() ? new TracingOperations(ops) : ops;
+            return new Served(LocalMount.mount(mountpoint, exposed, config), ops);
+        } catch (MountException | RuntimeException | Error e) {
+            ops.close();
+            throw e;
+        }
     };
 }
