@@ -57,14 +57,16 @@ final class Background {
         } catch (IOException e) {
             throw new CliException("cannot start the background process: " + e.getMessage(), e);
         }
-        try (Signals signals = Signals.onStop(child::destroy)) {
+        // SIGTERM through the handle: Process.destroy() would also close the pipe the child's last words come on
+        ProcessHandle handle = child.toHandle();
+        try (Signals signals = Signals.onStop(handle::destroy)) {
             boolean ready = relayUntilReady(child, err);
             if (ready) {
                 try {
                     onReady.ready();
                     return ExitCodes.OK;
                 } catch (IOException e) {
-                    child.destroy();
+                    handle.destroy();
                     waitForExit(child);
                     throw new CliException(e.getMessage() + " (the mount was undone)", e);
                 }

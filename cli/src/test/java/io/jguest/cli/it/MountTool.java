@@ -172,10 +172,8 @@ final class MountTool implements AutoCloseable {
     private Result run(String script, String... args) {
         List<String> cmd = new ArrayList<>(List.of(script(script).toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().put("JDK_JAVA_OPTIONS", "-Djava.io.tmpdir=" + javaTmp);
-        pb.environment().put("XDG_RUNTIME_DIR", runtimeDir.toString());
-        pb.environment().put("JGUEST_ACCEL", System.getenv().getOrDefault("JGUEST_ACCEL", "tcg"));
+        ProcessBuilder pb = environment(new ProcessBuilder(cmd))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         try {
             Process p = pb.start();
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
@@ -191,6 +189,14 @@ final class MountTool implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted: " + cmd, e);
         }
+    }
+
+    /** The environment the scripts run in: temp files and the registry inside the work directory. */
+    ProcessBuilder environment(ProcessBuilder pb) {
+        pb.environment().put("JDK_JAVA_OPTIONS", "-Djava.io.tmpdir=" + javaTmp);
+        pb.environment().put("XDG_RUNTIME_DIR", runtimeDir.toString());
+        pb.environment().put("JGUEST_ACCEL", System.getenv().getOrDefault("JGUEST_ACCEL", "tcg"));
+        return pb;
     }
 
     private static String readAll(java.io.InputStream in) {
