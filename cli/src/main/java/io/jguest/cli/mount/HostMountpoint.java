@@ -46,7 +46,7 @@ final class HostMountpoint {
         if (!isEmpty(given, canonical)) {
             throw new CliException(given + ": mountpoint is not empty (use an empty directory)");
         }
-        if (Posix.getuid() != 0 && !Files.isWritable(canonical)) {
+        if (!Files.isWritable(canonical)) { // root may always write
             throw new CliException(given + ": no write permission on the mountpoint (FUSE needs it for a user mount)");
         }
         return canonical;

@@ -31,8 +31,8 @@ import java.util.Set;
  * symlink, or is open to others is refused). The file is named after a hash of the canonical
  * mountpoint and holds the mountpoint, the serving process and its helpers (the appliance's qemu),
  * each as {@code PID:STARTTIME} so that a reused pid is never mistaken for them. guestmount writes it
- * (atomically) once the mount answers and removes it as it exits; an entry whose process is gone
- * (guestmount was killed) is stale: ignored and removed.
+ * (atomically) once the mount answers and removes it as it exits; an entry whose processes are all
+ * gone (guestmount was killed) is stale: ignored and removed.
  */
 final class MountRegistry {
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
@@ -47,6 +47,11 @@ final class MountRegistry {
     record Registration(Path mountpoint, ProcessIdentity server, List<ProcessIdentity> helpers) {
         Registration {
             helpers = List.copyOf(helpers);
+        }
+
+        /** True while the server or one of its helpers runs (a killed guestmount's qemu may outlive it). */
+        boolean isLive() {
+            return processes().stream().anyMatch(ProcessIdentity::isAlive);
         }
 
         /** The processes that must be gone before the image is safe: the server and its helpers. */
@@ -65,7 +70,21 @@ final class MountRegistry {
 
     /** The registry of the user running this process (see the class comment). */
     static MountRegistry forCurrentUser() {
-        return new MountRegistry(defaultDir(System.getenv(), Posix.getuid()));
+        return new MountRegistry(defaultDir(System.getenv(), uid()));
+    }
+
+    /** The real uid of this process (the "Uid:" line of {@code /proc/self/status}). */
+    static int uid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Integer.parseInt(line.substring(4).strip().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("/proc/self/status: cannot read the uid: " + e.getMessage(), e);
+        }
+        throw new IllegalStateException("/proc/self/status: no Uid line");
     }
 
     static Path defaultDir(Map<String, String> env, int uid) {
@@ -104,8 +123,9 @@ final class MountRegistry {
     }
 
     /**
-     * The live registration for {@code mountpoint} (canonical), if any. A stale entry (its server is
-     * gone) is removed and not returned; an unreadable one is ignored.
+     * The live registration for {@code mountpoint} (canonical), if any. A stale entry (its server and
+     * helpers are all gone: guestmount was killed, and so was its qemu) is removed and not returned;
+     * an unreadable one is ignored.
      */
     Optional<Registration> lookup(Path mountpoint) {
         Path file = fileFor(mountpoint);
@@ -113,7 +133,7 @@ final class MountRegistry {
         if (r.isEmpty() || !r.get().mountpoint().equals(mountpoint)) {
             return Optional.empty();
         }
-        if (!r.get().server().isAlive()) {
+        if (!r.get().isLive()) {
             deleteQuietly(file);
             return Optional.empty();
         }
@@ -175,7 +195,7 @@ final class MountRegistry {
         int uid = (int) Files.getAttribute(d, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         Set<PosixFilePermission> open = EnumSet.copyOf(a.permissions());
         open.retainAll(EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE));
-        if (!a.isDirectory() || uid != Posix.getuid() || !open.isEmpty()) {
+        if (!a.isDirectory() || uid != uid() || !open.isEmpty()) {
             throw new IOException(d + ": not a private directory of this user (refusing to use it for mount registrations)");
         }
     }

@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The few libc calls Java has no API for: using a file descriptor a caller passed by number
- * ({@code --fd=FD}), pointing stdio at {@code /dev/null} once a background guestmount is ready, and
- * the real uid. Bound with FFM on first use (binding costs time at startup); every call captures
+ * ({@code --fd=FD}) and pointing stdio at {@code /dev/null} once a background guestmount is ready.
+ * Bound with FFM on first use (binding costs time at startup); every call captures
  * errno, and a failure is an {@link IOException} naming the call, the descriptor and the errno.
  */
 final class Posix {
@@ -36,7 +36,6 @@ final class Posix {
     private static final FunctionDescriptor CLOSE = FunctionDescriptor.of(JAVA_INT, JAVA_INT);
     private static final FunctionDescriptor DUP2 = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
     private static final FunctionDescriptor OPEN = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
-    private static final FunctionDescriptor GETUID = FunctionDescriptor.of(JAVA_INT);
 
     private Posix() {
     }
@@ -124,17 +123,6 @@ final class Posix {
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    /** The real user id of this process. */
-    static int getuid() {
-        MethodHandle getuid = BOUND.computeIfAbsent("getuid",
-                n -> LINKER.downcallHandle(LINKER.defaultLookup().find(n).orElseThrow(), GETUID));
-        try {
-            return (int) getuid.invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

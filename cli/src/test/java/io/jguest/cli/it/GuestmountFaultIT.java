@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The appliance dies under a mount (its qemu is killed in the middle of reading a file): reads fail
  * with EIO instead of hanging, guestunmount still unmounts and returns 0 promptly, and neither
- * guestmount nor qemu is left running.
+ * guestmount nor qemu is left running. And guestmount itself killed (SIGKILL): guestunmount removes
+ * the dead mount and returns once the orphaned qemu is gone too.
  */
 class GuestmountFaultIT {
     private static final int MIB = 1 << 20;
@@ -77,5 +78,29 @@ class GuestmountFaultIT {
         assertFalse(MountTool.isMounted(mnt));
         assertFalse(MountTool.isRunning(server), "guestmount still runs");
         tool.assertNothingLeft();
+    }
+
+    @Test
+    void guestmountKilledLeavesADeadMountThatGuestunmountCleansUp() throws Exception {
+        tool = new MountTool(tmp);
+        TestImages images = new TestImages(tmp);
+        Path image = images.ext4("killed.img", 16, "gmkill", "7a8b9c0d-1e2f-4a3b-8c4d-6e7f8a9b0c1d",
+                images.tree("content", Map.of("hello.txt", "hello\n")));
+        Path mnt = tool.mount(tool.mountpoint("mnt"), "-a", image.toString(), "-m", "/dev/sda");
+        ProcessHandle server = ProcessHandle.of(tool.serverPid(mnt)).orElseThrow();
+        List<ProcessHandle> helpers = server.descendants().toList();
+        assertTrue(server.destroyForcibly());
+        IOException dead = assertThrows(IOException.class, () -> Files.readString(mnt.resolve("hello.txt")));
+        assertTrue(String.valueOf(dead.getMessage()).matches(".*(Transport endpoint is not connected|connection abort).*"),
+                dead::toString);
+
+        MountTool.Result r = tool.guestunmount(mnt.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertFalse(MountTool.isMounted(mnt));
+        for (ProcessHandle h : helpers) {
+            assertFalse(MountTool.isRunning(h.pid()), "guestunmount returned while qemu could still write the image");
+        }
+        // (a killed process cannot delete its temp directory: that one stays, as with libguestfs)
+        tool.assertNoMountOrProcessLeft();
     }
 }

@@ -156,6 +156,12 @@ final class MountTool implements AutoCloseable {
 
     /** Nothing mounted on the tool's mountpoints, no process left, no temp file left. */
     void assertNothingLeft() throws InterruptedException {
+        assertNoMountOrProcessLeft();
+        assertEquals(List.of(), tempFiles(), "temp files left behind");
+    }
+
+    /** Nothing mounted on the tool's mountpoints, no process left. */
+    void assertNoMountOrProcessLeft() throws InterruptedException {
         for (Path mp : mountpoints) {
             assertTrue(!isMounted(mp), mp + " is still mounted");
         }
@@ -166,7 +172,6 @@ final class MountTool implements AutoCloseable {
         }
         assertEquals(List.of(), leftovers().stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList(),
                 "processes left behind");
-        assertEquals(List.of(), tempFiles(), "temp files left behind");
     }
 
     private Result run(String script, String... args) {

@@ -57,8 +57,17 @@ class MountRegistryTest {
     }
 
     @Test
+    void anEntryStaysLiveWhileAHelperOfADeadServerRuns() throws IOException {
+        MountRegistry reg = new MountRegistry(tmp.resolve("mounts"));
+        var r = new MountRegistry.Registration(Path.of("/mnt/q"), new ProcessIdentity(me.pid(), me.startTime() - 1),
+                List.of(me)); // guestmount killed, its qemu (here: this process) still running
+        reg.register(r);
+        assertEquals(Optional.of(r), reg.lookup(Path.of("/mnt/q")));
+    }
+
+    @Test
     void aSharedTmpDirectoryOpenToOthersIsRefused() throws IOException {
-        Path top = Files.createDirectory(tmp.resolve("jguest-" + Posix.getuid()));
+        Path top = Files.createDirectory(tmp.resolve("jguest-" + MountRegistry.uid()));
         Files.setPosixFilePermissions(top, PosixFilePermissions.fromString("rwxrwxrwx"));
         MountRegistry reg = new MountRegistry(top.resolve("mounts"));
         var r = new MountRegistry.Registration(Path.of("/mnt/x"), me, List.of());
@@ -69,7 +78,7 @@ class MountRegistryTest {
     @Test
     void aSymlinkedSharedTmpDirectoryIsRefused() throws IOException {
         Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
-        Path top = Files.createSymbolicLink(tmp.resolve("jguest-" + Posix.getuid()), elsewhere);
+        Path top = Files.createSymbolicLink(tmp.resolve("jguest-" + MountRegistry.uid()), elsewhere);
         MountRegistry reg = new MountRegistry(top.resolve("mounts"));
         var r = new MountRegistry.Registration(Path.of("/mnt/x"), me, List.of());
         assertThrows(IOException.class, () -> reg.register(r));
