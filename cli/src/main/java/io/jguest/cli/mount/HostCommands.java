@@ -40,10 +40,14 @@ final class HostCommands {
         return run(List.of("fusermount", "-u", mountpoint.toString()));
     }
 
-    /** {@code fuser -v -m MOUNTPOINT}: who uses the mount, for information only (never fails). */
+    /**
+     * {@code fuser -v -m MOUNTPOINT}: who uses the mount, for information only (never fails). Its
+     * complaints about processes it may not inspect ("Cannot stat file /proc/1/fd/0") are left out.
+     */
     static String fuser(Path mountpoint) {
         try {
-            return run(List.of("fuser", "-v", "-m", mountpoint.toString())).output();
+            return run(List.of("fuser", "-v", "-m", mountpoint.toString())).output().lines()
+                    .filter(l -> !l.startsWith("Cannot stat ")).collect(java.util.stream.Collectors.joining("\n"));
         } catch (IOException e) {
             return "(fuser: " + e.getMessage() + ")";
         }

@@ -117,6 +117,20 @@ class GuestmountFilesystemsIT {
         assertEquals("lvm write\n", Files.readString(mnt.resolve("lvm/new.txt")));
     }
 
+    @Test
+    void aBusyMountIsExit2AndFuserShowsWhoUsesIt() throws Exception {
+        try (var open = java.nio.channels.FileChannel.open(mnt.resolve("root.txt"))) {
+            MountTool.Result r = tool.guestunmount("--no-retry", mnt.toString());
+            assertEquals(2, r.exitCode(), r::toString);
+            List<String> lines = r.errLines();
+            assertTrue(lines.getFirst().startsWith("guestunmount: failed to unmount " + mnt), r::toString);
+            assertTrue(lines.getFirst().contains("busy"), r::toString);
+            String me = Long.toString(ProcessHandle.current().pid());
+            assertTrue(lines.stream().anyMatch(l -> l.contains(" " + me + " ")), () -> "fuser should name pid " + me + "\n" + r);
+            assertTrue(MountTool.isMounted(mnt));
+        }
+    }
+
     private static List<String> names(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
