@@ -6,6 +6,7 @@ import io.jguest.appliance.Drive;
 import io.jguest.appliance.Guest;
 import io.jguest.appliance.launch.QemuGuest;
 import io.jguest.appliance.rpc.RpcClient;
+import io.jguest.mountlocal.TracingOperations;
 import java.util.List;
 import java.util.Objects;
 
@@ -60,11 +61,15 @@ public final class Cli {
         }
     }
 
-    /** {@code -x}: one TRACE line per protocol call (logger {@value #TRACE_LOGGER}). */
+    /**
+     * {@code -x}: one TRACE line per protocol call (logger {@value #TRACE_LOGGER}) and, in guestmount,
+     * one line per FUSE operation (logger {@value TracingOperations#LOGGER}).
+     */
     public void setTrace(boolean on) {
         trace |= on;
         if (on) {
             System.setProperty("org.slf4j.simpleLogger.log." + TRACE_LOGGER, "trace");
+            System.setProperty("org.slf4j.simpleLogger.log." + TracingOperations.LOGGER, "info");
         }
     }
 

@@ -205,8 +205,11 @@ public final class GuestmountCommand implements Callable<Integer> {
         MountSession.ReadySignal signal = backgroundChild ? GuestmountCommand::tellParent : () -> signalFd(plan);
         MountSession session = new MountSession(cli, plan, mounter, signal,
                 registry != null ? registry : MountRegistry.forCurrentUser());
-        try (Signals signals = Signals.onStop(session::requestStop)) {
+        Signals signals = Signals.onStop(session::requestStop);
+        try {
             return session.run();
+        } finally {
+            signals.close();
         }
     }
 

@@ -144,10 +144,13 @@ public final class GuestunmountCommand implements Callable<Integer> {
 
     /** {@code --fd}: blocks until every writer of the pipe has closed it (SIGINT ignored meanwhile). */
     private static void awaitPipeClosed(int pipe) throws CliException {
-        try (Signals ignored = Signals.ignoringInterrupt()) {
+        Signals keyboard = Signals.ignoringInterrupt();
+        try {
             Posix.drainToEof(pipe);
         } catch (IOException e) {
             throw new CliException("--fd=" + pipe + ": " + e.getMessage(), e);
+        } finally {
+            keyboard.close();
         }
     }
 

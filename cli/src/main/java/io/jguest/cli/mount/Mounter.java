@@ -5,7 +5,6 @@ import io.jguest.mountlocal.GuestMount;
 import io.jguest.mountlocal.LocalMount;
 import io.jguest.mountlocal.MountConfig;
 import io.jguest.mountlocal.MountException;
-import io.jguest.mountlocal.MountOperations;
 import io.jguest.mountlocal.TracingOperations;
 import java.nio.file.Path;
 
@@ -30,8 +29,7 @@ interface Mounter {
     Mounter FUSE = (fs, mountpoint, config) -> {
         GuestMount ops = new GuestMount(fs, config);
         try {
-            MountOperations exposed = config.trace() ? new TracingOperations(ops) : ops;
-            return new Served(LocalMount.mount(mountpoint, exposed, config), ops);
+            return new Served(LocalMount.mount(mountpoint, TracingOperations.wrapIfTracing(ops, config), config), ops);
         } catch (MountException | RuntimeException | Error e) {
             ops.close();
             throw e;
