@@ -75,6 +75,10 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private final GuestFileSystem fs;
     private final MountConfig config;
     private final MetadataCache cache;
+    /** Uncached lookups per directory since its listing was last fetched (see listParentOnRepeatedMiss). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> uncachedLookups =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final String SECURITY_CAPABILITY = "security.capability";
     private final ListingPrefetcher prefetcher;
     private final ExecutorService io;
     private final Map<Long, OpenHandle> handles = new ConcurrentHashMap<>();
@@ -125,6 +129,9 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         if (cache.absentFromListing(path)) {
             throw noSuchFile(path);
         }
+        if (listParentOnRepeatedMiss(path)) {
+            return attributes(path);
+        }
         long[] stamp = cache.stamp();
         try {
             FileAttributes a = fs.lstat(path);
@@ -136,6 +143,35 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Lookups of names in a directory whose listing is not cached (a create storm, {@code stat} of
+     * many files named on a command line): the first costs an {@code lstat}; from the second on, the
+     * directory's listing is fetched once (one round trip) and answers every further lookup in it,
+     * found or not. True when the listing is now cached.
+     */
+    private boolean listParentOnRepeatedMiss(String path) throws GuestFsException {
+        if (path.equals("/")) {
+            return false;
+        }
+        String dir = MetadataCache.parent(path);
+        if (uncachedLookups.merge(dir, 1, Integer::sum) < 2) {
+            return false;
+        }
+        uncachedLookups.remove(dir);
+        long[] stamp = cache.stamp();
+        List<DirEntry> entries;
+        try {
+            entries = fs.readdirPlus(dir);
+        } catch (GuestFsException e) {
+            if (e.errno() == Errno.EIO) {
+                throw e;
+            }
+            return false;   // not a listable directory: the plain lstat will say why
+        }
+        cache.putListing(dir, entries, stamp, null);
+        return cache.listing(dir) != null && (cache.attrs(path) != null || cache.absentFromListing(path));
     }
 
     @Override
@@ -274,6 +310,9 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     public long create(String path, int flags, int mode, Caller caller) throws GuestFsException {
         return call(path, () -> {
             writable(path);
+            MetadataCache.Timed<FileAttributes> before = cache.attrs(path);
+            boolean isNew = (flags & OpenFlags.O_EXCL) != 0 || (before != null && before.value() == null)
+                    || cache.absentFromListing(path);
             OpenFile of = fs.create(path, flags | OpenFlags.O_CREAT, mode, owner(caller.uid()), owner(caller.gid()));
             FileAttributes a = of.attributes();
             if (a == null) {
@@ -282,6 +321,11 @@ public final class GuestMount implements MountOperations, AutoCloseable {
                 added(path, a);
             }
             fileChanged(path, a == null ? -1 : a.ino());
+            if (isNew) {
+                // A file this call made cannot carry file capabilities yet; the kernel asks for them
+                // before every write(2) to a FUSE file, so answer that from the cache.
+                cache.putXattr(path, SECURITY_CAPABILITY, null, cache.stamp());
+            }
             return register(of.handle(), path, flags, a == null ? -1 : a.ino());
         });
     }

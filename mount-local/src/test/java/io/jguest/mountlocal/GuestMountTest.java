@@ -173,6 +173,29 @@ class GuestMountTest {
     }
 
     @Test
+    @DisplayName("a create storm in an unlisted directory: one lstat, one listing, then no lookups; no capability queries")
+    void createStormInUnlistedDirectory() throws Exception {
+        fs.dirs("/data");
+        fs.put("/data/old.txt", "x".getBytes());
+        GuestMount m = mount();
+        for (int i = 0; i < 50; i++) {
+            String p = "/data/f" + i;
+            assertThrows(GuestFsException.class, () -> m.getattr(p));   // the kernel's LOOKUP before O_CREAT
+            long fh = m.create(p, WR | OpenFlags.O_CREAT | OpenFlags.O_TRUNC, 0644, Caller.ROOT);
+            // the kernel asks before every write(2) whether file capabilities must be dropped
+            assertThrows(GuestFsException.class, () -> m.getxattr(p, "security.capability"));
+            m.write(p, fh, 0, new byte[4096], 4096);
+            m.flush(p, fh);
+            m.release(p, fh);
+        }
+        assertEquals(1, fs.calls("lstat"), fs.callCounts().toString());
+        assertEquals(1, fs.calls("readdirPlus"), fs.callCounts().toString());
+        assertEquals(0, fs.calls("getxattr"), fs.callCounts().toString());
+        assertEquals(51, names(m.readdir("/data")).size());
+        assertEquals(4096, m.getattr("/data/f49").size());
+    }
+
+    @Test
     @DisplayName("root's new files need no chown round trip")
     void rootCreatesWithoutChown() throws Exception {
         GuestMount m = mount();
