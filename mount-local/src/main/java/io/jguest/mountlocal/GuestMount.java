@@ -700,14 +700,11 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     }
 
     private void changeXattrs(String path, GuestRun change) throws GuestFsException {
-        run(path, () -> {
-            writable(path);
-            flushFile(path, -1);
+        changeAttributes(path, () -> {
             try {
                 change.run();
             } finally {
                 cache.invalidateXattrs(path);
-                cache.invalidateAttrs(path);
             }
         });
     }

@@ -25,6 +25,16 @@ public interface LocalMount extends AutoCloseable {
         return io.jguest.mountlocal.jnr.JnrLocalMount.mount(mountpoint, ops, config);
     }
 
+    /**
+     * Loads libfuse and does the one-time jnr-fuse setup that makes the first {@link #mount} slow
+     * (a few hundred milliseconds), so that it can run on another thread while something else (the
+     * appliance) starts. Best effort and idempotent: it never throws; if libfuse cannot be loaded,
+     * {@link #mount} fails with the message that says why.
+     */
+    static void preload() {
+        io.jguest.mountlocal.jnr.JnrLocalMount.preload();
+    }
+
     /** The host directory, absolute and normalized. */
     Path mountpoint();
 

@@ -311,19 +311,28 @@ final class OpenHandle {
     /** Hands the buffer to a background send, after the previous send completed. Under lock. */
     private void sendBuffer() {
         awaitInFlight();
-        byte[] data = bufferLength == buffer.length ? buffer : Arrays.copyOf(buffer, bufferLength);
         long at = bufferStart;
+        byte[] data = takeBuffer();
+        inFlight = CompletableFuture.runAsync(() -> send(at, data), io);
+    }
+
+    /** The buffered bytes, handed over (copied only when the buffer is not full); empties the buffer. Under lock. */
+    private byte[] takeBuffer() {
+        byte[] data = bufferLength == buffer.length ? buffer : Arrays.copyOf(buffer, bufferLength);
         buffer = null;
         bufferLength = 0;
-        inFlight = CompletableFuture.runAsync(() -> {
-            try {
-                writeFully(at, data, data.length);
-            } catch (GuestFsException | RuntimeException e) {
-                recordFailure(e);
-            } finally {
-                listener.dataSent(this);
-            }
-        }, io);
+        return data;
+    }
+
+    /** Writes {@code data} at {@code at}; a failure is recorded, never thrown; the listener hears of it either way. */
+    private void send(long at, byte[] data) {
+        try {
+            writeFully(at, data, data.length);
+        } catch (GuestFsException | RuntimeException e) {
+            recordFailure(e);
+        } finally {
+            listener.dataSent(this);
+        }
     }
 
     private void recordFailure(Exception e) {
@@ -377,17 +386,7 @@ final class OpenHandle {
         try {
             awaitInFlight();
             if (bufferLength > 0) {
-                byte[] data = Arrays.copyOf(buffer, bufferLength);
-                long at = bufferStart;
-                buffer = null;
-                bufferLength = 0;
-                try {
-                    writeFully(at, data, data.length);
-                } catch (GuestFsException | RuntimeException e) {
-                    recordFailure(e);
-                } finally {
-                    listener.dataSent(this);
-                }
+                send(bufferStart, takeBuffer());
             }
             dirty = false;
             GuestFsException failed = sticky;

@@ -9,8 +9,10 @@
  * {@code ListingPrefetcher} (subdirectory listings fetched ahead of a recursive walk) and
  * {@code OpenHandle} (per open file: read-ahead and write-back);
  * {@link io.jguest.mountlocal.TracingOperations} (the {@code -x} trace decorator) and
- * {@link io.jguest.mountlocal.LocalMount} (a live mount and its readiness). jnr types stay in
- * {@code io.jguest.mountlocal.jnr}; everything else is unit-testable without libfuse. Must not depend
- * on the appliance modules.
+ * {@link io.jguest.mountlocal.LocalMount} (a live mount and its readiness) with the host side it
+ * relies on: {@link io.jguest.mountlocal.HostMounts} (this process's mount table) and
+ * {@link io.jguest.mountlocal.HostMountpoint} (the one check of a mountpoint before mounting). jnr
+ * types stay in {@code io.jguest.mountlocal.jnr}; everything else is unit-testable without libfuse.
+ * Must not depend on the appliance modules.
  */
 package io.jguest.mountlocal;

@@ -8,7 +8,9 @@ import io.jguest.cli.DiskOptions;
 import io.jguest.cli.ExitCodes;
 import io.jguest.cli.MountSpec;
 import io.jguest.cli.VersionProvider;
+import io.jguest.mountlocal.HostMountpoint;
 import io.jguest.mountlocal.MountConfig;
+import io.jguest.mountlocal.MountException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -171,9 +173,9 @@ public final class GuestmountCommand implements Callable<Integer> {
         List<Drive> drives = absolute(disks.drives(disks.readOnly()));
         Path canonical;
         try {
-            canonical = HostMountpoint.check(mountpoint, MountTable.read());
-        } catch (IOException e) {
-            throw new CliException(MountTable.MOUNTINFO + ": cannot read: " + e.getMessage(), e);
+            canonical = HostMountpoint.check(mountpoint);
+        } catch (MountException e) {
+            throw new CliException(e.getMessage(), e);
         }
         MountConfig config = new MountConfig(disks.readOnly(), Duration.ofSeconds(dirCacheTimeout), options,
                 fsName(drives), cli.trace());
@@ -202,6 +204,8 @@ public final class GuestmountCommand implements Callable<Integer> {
     }
 
     private int serve(MountPlan plan) throws Exception {
+        // libfuse and jnr-fuse get ready while the appliance boots; a failure is reported by the mount
+        Thread.ofPlatform().daemon().name("jguest-fuse-preload").start(mounter::preload);
         MountSession.ReadySignal signal = backgroundChild ? GuestmountCommand::tellParent : () -> signalFd(plan);
         MountSession session = new MountSession(cli, plan, mounter, signal,
                 registry != null ? registry : MountRegistry.forCurrentUser());

@@ -1,9 +1,12 @@
 package io.jguest.cli.mount;
 
+import io.jguest.api.MountInfo;
 import io.jguest.cli.Cli;
 import io.jguest.cli.CliException;
 import io.jguest.cli.ExitCodes;
 import io.jguest.cli.VersionProvider;
+import io.jguest.mountlocal.HostMountpoint;
+import io.jguest.mountlocal.HostMounts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -94,8 +97,8 @@ public final class GuestunmountCommand implements Callable<Integer> {
         }
         PrintWriter err = cli.terminal().err();
         Path mp = HostMountpoint.canonicalOrAbsolute(mountpoint);
-        Optional<MountTable.Entry> entry = MountTable.read().at(mp);
-        if (entry.isEmpty() || !entry.get().isFuse()) {
+        Optional<MountInfo> entry = HostMounts.read().at(mp);
+        if (entry.isEmpty() || !HostMounts.isFuse(entry.get())) {
             throw failure(EXIT_NOT_MOUNTED, mountpoint + " is not mounted"
                     + entry.map(e -> " by FUSE (it is a " + e.type() + " mount)").orElse(""));
         }

@@ -25,14 +25,29 @@ interface Mounter {
     record Served(LocalMount mount, AutoCloseable operations) {
     }
 
+    /**
+     * Gets the FUSE layer ready ahead of {@link #mount}, on whatever thread calls it; never throws
+     * (a failure shows again, with its message, when mounting). Nothing to do by default.
+     */
+    default void preload() {
+    }
+
     /** The real one. */
-    Mounter FUSE = (fs, mountpoint, config) -> {
-        GuestMount ops = new GuestMount(fs, config);
-        try {
-            return new Served(LocalMount.mount(mountpoint, TracingOperations.wrapIfTracing(ops, config), config), ops);
-        } catch (MountException | RuntimeException | Error e) {
-            ops.close();
-            throw e;
+    Mounter FUSE = new Mounter() {
+        @Override
+        public Served mount(GuestFileSystem fs, Path mountpoint, MountConfig config) throws MountException {
+            GuestMount ops = new GuestMount(fs, config);
+            try {
+                return new Served(LocalMount.mount(mountpoint, TracingOperations.wrapIfTracing(ops, config), config), ops);
+            } catch (MountException | RuntimeException | Error e) {
+                ops.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void preload() {
+            LocalMount.preload();
         }
     };
 }

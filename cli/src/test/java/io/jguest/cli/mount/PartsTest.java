@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The small pure parts: /proc parsing, FUSE options, the re-exec command line. */
+/** The small pure parts: /proc/PID/stat, FUSE options, the re-exec command line. */
 class PartsTest {
     @Nested
     class ProcStat {
@@ -35,29 +35,6 @@ class PartsTest {
             assertTrue(me.isAlive());
             assertFalse(new ProcessIdentity(me.pid(), me.startTime() + 1).isAlive());
             assertEquals(me, ProcessIdentity.parse(me.format()));
-        }
-    }
-
-    @Nested
-    class Mountinfo {
-        @Test
-        void parsesFuseMountsWithEscapedSpaces() {
-            MountTable t = MountTable.parse(List.of(
-                    "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw",
-                    "99 22 0:55 / /mnt/my\\040guest rw,nosuid,nodev,relatime shared:90 - fuse.jguest disk.img rw,user_id=0",
-                    "garbage"));
-            MountTable.Entry e = t.at(Path.of("/mnt/my guest")).orElseThrow();
-            assertEquals("fuse.jguest", e.type());
-            assertEquals("disk.img", e.source());
-            assertTrue(e.isFuse());
-            assertFalse(t.at(Path.of("/")).orElseThrow().isFuse());
-            assertTrue(t.at(Path.of("/mnt")).isEmpty());
-        }
-
-        @Test
-        void theTopmostMountWins() {
-            MountTable t = MountTable.parse(List.of("30 1 0:1 / /m rw - tmpfs tmpfs rw", "31 30 0:2 / /m rw - fuse.jguest x rw"));
-            assertEquals("fuse.jguest", t.at(Path.of("/m")).orElseThrow().type());
         }
     }
 

@@ -56,6 +56,15 @@ final class FuseAdapter extends FuseStubFS {
         Struct.getMemory(fuseOperations).putByte(MemberOffset.of(fuseOperations.flag_nullpath_ok), (byte) UTIME_OMIT_OK_BIT);
     }
 
+    /**
+     * Loads libfuse 2 and does jnr-fuse's one-time setup (the native library binding, the generated
+     * callback classes), which makes the first adapter cost a few hundred milliseconds and the next
+     * ones a few. The adapter made for it is never run, so it needs no operations.
+     */
+    static void preload() {
+        new FuseAdapter(null, false);
+    }
+
     /** Bit 2 of the fuse_operations flag word (little-endian: its first byte). */
     private static final int UTIME_OMIT_OK_BIT = 1 << 2;
 

@@ -1,14 +1,16 @@
 package io.jguest.mountlocal.jnr;
 
+import io.jguest.api.MountInfo;
+import io.jguest.mountlocal.HostMountpoint;
+import io.jguest.mountlocal.HostMounts;
 import io.jguest.mountlocal.LocalMount;
 import io.jguest.mountlocal.MountConfig;
 import io.jguest.mountlocal.MountException;
 import io.jguest.mountlocal.MountOperations;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +52,8 @@ public final class JnrLocalMount implements LocalMount {
     private static final int IO_SIZE = 128 * 1024;
     private static final int MAX_READAHEAD = 1024 * 1024;
 
+    private static final AtomicBoolean preloaded = new AtomicBoolean();
+
     private final Path mountpoint;
     private final FuseAdapter adapter;
     private final CountDownLatch loopEnded = new CountDownLatch(1);
@@ -63,9 +67,23 @@ public final class JnrLocalMount implements LocalMount {
         this.adapter = adapter;
     }
 
+    /** See {@link LocalMount#preload}. */
+    public static void preload() {
+        if (!preloaded.compareAndSet(false, true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            FuseAdapter.preload();
+            log.debug("libfuse and jnr-fuse ready in {} ms", (System.nanoTime() - start) / 1_000_000);
+        } catch (Throwable e) { // mount() loads it again and reports the failure with its proper message
+            log.debug("preloading libfuse failed: {}", e.toString());
+        }
+    }
+
     /** See {@link LocalMount#mount}. */
     public static LocalMount mount(Path mountpoint, MountOperations ops, MountConfig config) throws MountException {
-        Path mp = checkMountpoint(mountpoint);
+        Path mp = HostMountpoint.check(mountpoint);
         Object parentDevice = device(mp.getParent() == null ? mp : mp.getParent(), mp);
         FuseAdapter adapter;
         try {
@@ -87,41 +105,6 @@ public final class JnrLocalMount implements LocalMount {
         SignalUnmount.register(m);
         log.debug("{} mounted ({} {}) and answering", mp, FS_TYPE, m.device);
         return m;
-    }
-
-    /** The checks fusermount and libfuse would make, done first so each failure is one clear line. */
-    private static Path checkMountpoint(Path mountpoint) throws MountException {
-        Path mp = mountpoint.toAbsolutePath().normalize();
-        Optional<MountTable.Entry> mounted = MountTable.at(mp);
-        if (mounted.isPresent()) {
-            throw new MountException(mp + ": already a mount point (" + mounted.get().type() + " from "
-                    + mounted.get().source() + ")");
-        }
-        if (!Files.exists(mp, LinkOption.NOFOLLOW_LINKS) && !Files.exists(mp)) {
-            throw new MountException(mp + ": mountpoint does not exist");
-        }
-        if (!Files.isDirectory(mp)) {
-            throw new MountException(mp + ": mountpoint is not a directory");
-        }
-        try {
-            mp = mp.toRealPath();
-        } catch (IOException e) {
-            throw new MountException(mp + ": cannot resolve the mountpoint: " + e.getMessage(), e);
-        }
-        if (!mp.equals(mountpoint.toAbsolutePath().normalize()) && MountTable.at(mp).isPresent()) {
-            throw new MountException(mp + ": already a mount point");
-        }
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(mp)) {
-            if (dir.iterator().hasNext()) {
-                throw new MountException(mp + ": mountpoint is not empty");
-            }
-        } catch (IOException e) {
-            throw new MountException(mp + ": cannot list the mountpoint: " + e.getMessage(), e);
-        }
-        if (!Files.isWritable(mp)) {
-            throw new MountException(mp + ": no write access to the mountpoint (fusermount requires it)");
-        }
-        return mp;
     }
 
     /** libfuse's command line: program, mountpoint, foreground, then our -o options and the user's. */
@@ -185,7 +168,7 @@ public final class JnrLocalMount implements LocalMount {
                     throw new MountException(mountpoint + ": libfuse could not mount it (fuse_main returned "
                             + exitCode + "; libfuse printed why on stderr)");
                 }
-                Optional<MountTable.Entry> e = MountTable.at(mountpoint);
+                Optional<MountInfo> e = mountAt(mountpoint);
                 if (e.isPresent() && e.get().type().equals(FS_TYPE)) {
                     device = e.get().device();
                     break;
@@ -218,6 +201,15 @@ public final class JnrLocalMount implements LocalMount {
         } catch (ExecutionException e) {
             throw new MountException(mountpoint + ": the mounted filesystem failed its first stat: "
                     + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** The topmost host mount at exactly {@code mp}, if any. */
+    static Optional<MountInfo> mountAt(Path mp) {
+        try {
+            return HostMounts.read().at(mp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
@@ -254,9 +246,9 @@ public final class JnrLocalMount implements LocalMount {
     }
 
     /** Our kernel mount (same device), if it is still attached at the mountpoint. */
-    private Optional<MountTable.Entry> kernelMount() {
+    private Optional<MountInfo> kernelMount() {
         String dev = device;
-        return MountTable.at(mountpoint).filter(e -> e.type().equals(FS_TYPE) && (dev == null || e.device().equals(dev)));
+        return mountAt(mountpoint).filter(e -> e.type().equals(FS_TYPE) && (dev == null || e.device().equals(dev)));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.jguest.daemon.block;
 
 import io.jguest.api.Errno;
 import io.jguest.api.GuestFsException;
+import io.jguest.api.MountInfo;
 import io.jguest.daemon.Log;
 import io.jguest.daemon.posix.Libc;
 import io.jguest.daemon.posix.PosixException;
@@ -137,44 +138,12 @@ final class MountTable {
         String prefix = root.endsWith("/") ? root : root + "/";
         List<String> points = new ArrayList<>();
         for (String line : mountinfoText.split("\n")) {
-            String[] f = line.split(" ");
-            if (f.length < 5) {
-                continue;
-            }
-            String mp = unescape(f[4]);
-            if (mp.equals(root) || mp.startsWith(prefix)) {
-                points.add(mp);
-            }
+            MountInfo.parse(line).map(m -> m.mountPoint().toString())
+                    .filter(mp -> mp.equals(root) || mp.startsWith(prefix))
+                    .ifPresent(points::add);
         }
         Collections.reverse(points);
         return points;
-    }
-
-    /** mountinfo escapes space, tab, newline and backslash as {@code \ooo}. */
-    static String unescape(String field) {
-        StringBuilder sb = new StringBuilder(field.length());
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && isOctal(field, i + 1)) {
-                sb.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
-    private static boolean isOctal(String s, int from) {
-        if (from + 3 > s.length()) {
-            return false;
-        }
-        for (int i = from; i < from + 3; i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '7') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void sleep() {

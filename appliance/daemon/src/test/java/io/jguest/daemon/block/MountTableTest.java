@@ -52,10 +52,4 @@ class MountTableTest {
         assertEquals("/dev/sda1: mount: mount: /sysroot: wrong fs type, bad option. (EINVAL)", e.getMessage());
         assertEquals(List.of(), table.mounted());
     }
-
-    @Test
-    void unescape() {
-        assertEquals("a b\tc\\d", MountTable.unescape("a\\040b\\011c\\134d"));
-        assertEquals("x\\0", MountTable.unescape("x\\0"));
-    }
 }
