@@ -11,14 +11,21 @@ JGUEST_DIST="$JGUEST_ROOT/cli/target/jguest"
 jguest_say() { printf '%s\n' "$*" >&2; }
 jguest_die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 
-# Major version of the JDK at $1 (needs bin/java and bin/javac), or nothing.
+# Major version of the JDK at $1 (needs bin/java and bin/javac), or nothing. Reads the JDK's
+# release file (no JVM start); asks java -version only when there is none.
 jguest_jdk_major() {
-    local home="$1" line
+    local home="$1" line=""
     [[ -x "$home/bin/java" && -x "$home/bin/javac" ]] || return 0
-    line="$("$home/bin/java" -version 2>&1 | head -n 1)" || return 0
-    # openjdk version "25.0.1" 2025-10-21 / java version "1.8.0_x"
-    line="${line#*version \"}"
-    line="${line%%\"*}"
+    if [[ -r "$home/release" ]]; then
+        line="$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$home/release")"
+    fi
+    if [[ -z "$line" ]]; then
+        # openjdk version "25.0.1" 2025-10-21 / java version "1.8.0_x" (options from the environment
+        # would add a NOTE line first)
+        line="$(env -u JDK_JAVA_OPTIONS -u JAVA_TOOL_OPTIONS "$home/bin/java" -version 2>&1 | head -n 1)" || return 0
+        line="${line#*version \"}"
+        line="${line%%\"*}"
+    fi
     line="${line#1.}"
     printf '%s\n' "${line%%[.+-]*}"
 }

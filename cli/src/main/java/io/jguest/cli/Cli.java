@@ -6,6 +6,7 @@ import io.jguest.appliance.Drive;
 import io.jguest.appliance.Guest;
 import io.jguest.appliance.launch.QemuGuest;
 import io.jguest.appliance.rpc.RpcClient;
+import io.jguest.mountlocal.TracingOperations;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,10 +15,10 @@ import java.util.Objects;
  * the verbosity flags, and how to launch a guest (a seam for tests). One instance per
  * {@link Main#run} call; never static.
  */
-final class Cli {
+public final class Cli {
     /** Launches guests; {@link Guest#launch} in production. */
     @FunctionalInterface
-    interface Launcher {
+    public interface Launcher {
         Guest launch(ApplianceConfig config) throws ApplianceException;
     }
 
@@ -33,25 +34,25 @@ final class Cli {
     private boolean verbose;
     private boolean trace;
 
-    Cli(Terminal terminal, Launcher launcher) {
+    public Cli(Terminal terminal, Launcher launcher) {
         this.terminal = Objects.requireNonNull(terminal);
         this.launcher = Objects.requireNonNull(launcher);
     }
 
-    Terminal terminal() {
+    public Terminal terminal() {
         return terminal;
     }
 
-    boolean verbose() {
+    public boolean verbose() {
         return verbose;
     }
 
-    boolean trace() {
+    public boolean trace() {
         return trace;
     }
 
     /** {@code -v}: debug logs, and the guest console on stderr. */
-    void setVerbose(boolean on) {
+    public void setVerbose(boolean on) {
         verbose |= on;
         if (on) {
             System.setProperty(LOG_LEVEL_PROPERTY, "debug");
@@ -60,16 +61,20 @@ final class Cli {
         }
     }
 
-    /** {@code -x}: one TRACE line per protocol call (logger {@value #TRACE_LOGGER}). */
-    void setTrace(boolean on) {
+    /**
+     * {@code -x}: one TRACE line per protocol call (logger {@value #TRACE_LOGGER}) and, in guestmount,
+     * one line per FUSE operation (logger {@value TracingOperations#LOGGER}).
+     */
+    public void setTrace(boolean on) {
         trace |= on;
         if (on) {
             System.setProperty("org.slf4j.simpleLogger.log." + TRACE_LOGGER, "trace");
+            System.setProperty("org.slf4j.simpleLogger.log." + TracingOperations.LOGGER, "info");
         }
     }
 
     /** A configuration with these drives and the run's console/progress wiring; defaults otherwise. */
-    ApplianceConfig.Builder configFor(List<Drive> drives) {
+    public ApplianceConfig.Builder configFor(List<Drive> drives) {
         ApplianceConfig.Builder b = ApplianceConfig.builder();
         drives.forEach(b::addDrive);
         if (verbose) {
@@ -79,7 +84,7 @@ final class Cli {
         return b;
     }
 
-    Guest launch(ApplianceConfig config) throws ApplianceException {
+    public Guest launch(ApplianceConfig config) throws ApplianceException {
         return launcher.launch(config);
     }
 }

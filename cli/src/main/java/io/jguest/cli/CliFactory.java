@@ -7,11 +7,11 @@ import picocli.CommandLine;
  * picocli factory that hands the run's {@link Cli} to every command and mixin with a
  * {@code (Cli)} constructor; other classes come from picocli's default factory.
  */
-final class CliFactory implements CommandLine.IFactory {
+public class CliFactory implements CommandLine.IFactory {
     private final Cli cli;
     private final CommandLine.IFactory fallback = CommandLine.defaultFactory();
 
-    CliFactory(Cli cli) {
+    public CliFactory(Cli cli) {
         this.cli = cli;
     }
 

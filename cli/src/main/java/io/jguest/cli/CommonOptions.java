@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
  * {@code -v} and {@code -x}, accepted before or after the subcommand name. They only record into
  * the run's {@link Cli}.
  */
-final class CommonOptions {
+public final class CommonOptions {
     private final Cli cli;
 
     CommonOptions(Cli cli) {

@@ -8,20 +8,20 @@ import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
- * {@code -a IMG}, {@code --format FMT}, {@code --ro}, as in guestfish: {@code --format} applies to
+ * {@code -a IMG}, {@code --format[=FMT]}, {@code -r}/{@code --ro}, as in guestfish: {@code --format} applies to
  * the {@code -a} options that follow it ({@code --format auto} goes back to detection); a
  * {@code --format} after the last {@code -a} applies to every drive that has none.
  */
-final class DiskOptions {
+public final class DiskOptions {
     private final List<DriveSpec> drives = new ArrayList<>();
     private String currentFormat;
     private String trailingFormat;
 
-    @Option(names = "--ro", description = "Never modify the images (commands that only read always do this).")
+    @Option(names = {"-r", "--ro"}, description = "Never modify the images: attach them read-only (and mount read-only).")
     boolean readOnly;
 
     /** One {@code -a} with the format in force when it was given (null: detect). */
-    record DriveSpec(Path path, String format) {
+    public record DriveSpec(Path path, String format) {
     }
 
     @Option(names = {"-a", "--add"}, paramLabel = "IMG", required = true,
@@ -31,8 +31,9 @@ final class DiskOptions {
         trailingFormat = null;
     }
 
-    @Option(names = "--format", paramLabel = "FMT",
-            description = "Format of the images that follow: raw, qcow2, vmdk, vdi, vhdx, vpc, qed, or auto (detect).")
+    @Option(names = "--format", paramLabel = "FMT", arity = "0..1", fallbackValue = "auto",
+            description = "Format of the images that follow: raw, qcow2, vmdk, vdi, vhdx, vpc, qed, or auto (detect;"
+                    + " also --format alone).")
     void format(String format) {
         String f = format.trim().toLowerCase(Locale.ROOT);
         currentFormat = f.equals("auto") ? null : f;
@@ -45,7 +46,7 @@ final class DiskOptions {
      * @param forceReadOnly attach read-only whatever {@code --ro} says (commands that never write)
      * @throws CliException an unknown format, naming the image it was given for
      */
-    List<Drive> drives(boolean forceReadOnly) throws CliException {
+    public List<Drive> drives(boolean forceReadOnly) throws CliException {
         boolean ro = readOnly || forceReadOnly;
         List<Drive> out = new ArrayList<>();
         for (DriveSpec d : drives) {
@@ -59,7 +60,12 @@ final class DiskOptions {
         return out;
     }
 
-    List<DriveSpec> specs() {
+    /** {@code -r}/{@code --ro} was given. */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    public List<DriveSpec> specs() {
         return List.copyOf(drives);
     }
 }

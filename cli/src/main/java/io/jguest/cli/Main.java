@@ -14,18 +14,29 @@ import java.nio.file.Path;
 import picocli.CommandLine;
 
 /**
- * Entry point of {@code jguest}. {@link #run(PrintWriter, PrintWriter, String...)} is what tests call;
- * {@link #main} only adds {@code System.exit}.
+ * Entry point of {@code jguest}, and the runner the other programs ({@code guestmount},
+ * {@code guestunmount}) share. {@link #run(PrintWriter, PrintWriter, String...)} and
+ * {@link #execute} are what tests call; {@link #main} and {@link #runAndExit} only add
+ * {@code System.exit}.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String... args) {
+        runAndExit(JguestCommand.class, args);
+    }
+
+    /**
+     * The {@code main} of a program ({@code jguest}, {@code guestmount}...): runs {@code topCommand}
+     * on this process's stdout/stderr with the real launcher, then exits with its code.
+     */
+    public static void runAndExit(Class<?> topCommand, String... args) {
         OutputStream raw = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         PrintWriter out = new PrintWriter(new OutputStreamWriter(raw, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int code = run(new Terminal(out, err, raw), Guest::launch, args);
+        Cli cli = new Cli(new Terminal(out, err, raw), Guest::launch);
+        int code = execute(topCommand, cli, new CliFactory(cli), args);
         out.flush();
         err.flush();
         System.exit(code);
@@ -42,10 +53,22 @@ public final class Main {
     }
 
     static int run(Terminal terminal, Cli.Launcher launcher, String... args) {
-        configureDefaults();
         Cli cli = new Cli(terminal, launcher);
+        return execute(JguestCommand.class, cli, new CliFactory(cli), args);
+    }
+
+    /**
+     * Runs one command line of {@code topCommand} (a picocli command class) for the run {@code cli},
+     * with commands and mixins made by {@code factory}; every failure goes through one
+     * {@link ErrorHandler}.
+     *
+     * @return the exit code
+     */
+    public static int execute(Class<?> topCommand, Cli cli, CommandLine.IFactory factory, String... args) {
+        configureDefaults();
+        Terminal terminal = cli.terminal();
         ErrorHandler errors = new ErrorHandler(cli);
-        CommandLine cmd = new CommandLine(JguestCommand.class, new CliFactory(cli))
+        CommandLine cmd = new CommandLine(topCommand, factory)
                 .setOut(terminal.out())
                 .setErr(terminal.err())
                 .setExecutionExceptionHandler(errors)
@@ -59,7 +82,7 @@ public final class Main {
                 try {
                     text.finish();
                 } catch (java.io.IOException e) {
-                    terminal.err().println("jguest: cannot write output: " + e.getMessage());
+                    terminal.err().println(cmd.getCommandName() + ": cannot write output: " + e.getMessage());
                 }
             }
             terminal.out().flush();

@@ -7,12 +7,12 @@ import java.util.List;
  * One {@code -m DEV[:MOUNTPOINT[:OPTIONS[:FSTYPE]]]}, as in guestfish. The mountpoint defaults to
  * {@code /}.
  */
-record MountSpec(String device, String mountpoint, String options, String fstype) {
+public record MountSpec(String device, String mountpoint, String options, String fstype) {
     /** Shortest mountpoint first, so {@code /} is mounted before {@code /boot} (libguestfs rule). */
-    static final Comparator<MountSpec> MOUNT_ORDER =
+    public static final Comparator<MountSpec> MOUNT_ORDER =
             Comparator.comparingInt((MountSpec m) -> m.mountpoint().length()).thenComparing(MountSpec::mountpoint);
 
-    static MountSpec parse(String spec) {
+    public static MountSpec parse(String spec) {
         String[] parts = spec.split(":", 4);
         String device = parts[0];
         if (device.isEmpty()) {
@@ -28,7 +28,7 @@ record MountSpec(String device, String mountpoint, String options, String fstype
     }
 
     /** The same mount with {@code ro} added to its options (unless there already). */
-    MountSpec readOnly() {
+    public MountSpec readOnly() {
         if (List.of(options.split(",")).contains("ro")) {
             return this;
         }

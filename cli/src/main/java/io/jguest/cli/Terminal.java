@@ -9,15 +9,15 @@ import java.util.Objects;
  * ({@code cat}). {@code raw} and {@code out} end up in the same place; callers flush {@code out}
  * before writing raw bytes.
  */
-record Terminal(PrintWriter out, PrintWriter err, OutputStream raw) {
-    Terminal {
+public record Terminal(PrintWriter out, PrintWriter err, OutputStream raw) {
+    public Terminal {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(err, "err");
         Objects.requireNonNull(raw, "raw");
     }
 
     /** Text-only terminal: raw bytes are decoded as UTF-8 into {@code out} (tests). */
-    static Terminal of(PrintWriter out, PrintWriter err) {
+    public static Terminal of(PrintWriter out, PrintWriter err) {
         return new Terminal(out, err, new Utf8WriterStream(out));
     }
 }

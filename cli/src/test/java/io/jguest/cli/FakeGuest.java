@@ -15,23 +15,23 @@ import java.util.Map;
  * A {@link Guest} for CLI unit tests: answers the methods given to {@link #on}, records every call,
  * and fails any other call with ENOSYS. {@code close()} is always allowed.
  */
-final class FakeGuest {
+public final class FakeGuest {
     /** One canned answer; may throw. */
     @FunctionalInterface
-    interface Answer {
+    public interface Answer {
         Object answer(Object[] args) throws Exception;
     }
 
     private final Map<String, Answer> answers = new HashMap<>();
-    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
-    volatile boolean closed;
+    public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    public volatile boolean closed;
 
-    FakeGuest on(String method, Answer answer) {
+    public FakeGuest on(String method, Answer answer) {
         answers.put(method, answer);
         return this;
     }
 
-    Guest guest() {
+    public Guest guest() {
         InvocationHandler handler = (proxy, method, args) -> {
             String name = method.getName();
             calls.add(name);

@@ -1,15 +1,849 @@
 package io.jguest.mountlocal;
 
+import io.jguest.api.DirEntry;
+import io.jguest.api.Errno;
+import io.jguest.api.FileAttributes;
+import io.jguest.api.FileType;
 import io.jguest.api.GuestFileSystem;
+import io.jguest.api.GuestFsException;
+import io.jguest.api.OpenFile;
+import io.jguest.api.OpenFlags;
+import io.jguest.api.StatVfs;
+import io.jguest.api.Timespec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * PLACEHOLDER (contract commit): {@link MountOperations} over a {@link GuestFileSystem}. Being
- * written; see docs/DESIGN.md "mount-local".
+ * {@link MountOperations} over a {@link GuestFileSystem}: what a FUSE mount of a guest filesystem
+ * does, with as few round trips to the appliance as the access pattern allows.
+ *
+ * <ul>
+ *   <li>Metadata comes from a {@link MetadataCache} valid for {@link MountConfig#cacheTimeout()}:
+ *       {@code readdir} fetches every entry's attributes in one call so the {@code getattr} storm
+ *       that follows costs nothing, names missing from a cached listing are ENOENT at once, and the
+ *       listings of subdirectories are prefetched in the background ({@link ListingPrefetcher};
+ *       system property {@code jguest.mount.prefetch=false} turns that off). Every change made
+ *       through the mount drops what it may affect before it returns.</li>
+ *   <li>Each open file is an {@link OpenHandle} with read-ahead (sequential reads served from
+ *       chunks of up to {@link #MAX_IO}) and write-back (contiguous writes sent {@link #MAX_IO} at
+ *       a time). Buffered writes of a file are sent before anything reads it, stats it or changes
+ *       its metadata.</li>
+ *   <li>On a read-only mount every change is EROFS without a round trip.</li>
+ * </ul>
+ *
+ * <p>Errors are the guest's {@link GuestFsException}; anything else becomes EIO naming the path.
+ * Thread-safe; {@link #close()} sends buffered writes, releases every guest handle (waiting at most
+ * {@link #CLOSE_TIMEOUT}) and makes every later operation EIO.
  */
-public abstract class GuestMount implements MountOperations, AutoCloseable {
-    protected GuestMount(GuestFileSystem fs, MountConfig config) {
+public final class GuestMount implements MountOperations, AutoCloseable {
+    /** Largest pread/pwrite the appliance serves (the protocol's {@code Wire.MAX_IO}). */
+    public static final int MAX_IO = 4 * 1024 * 1024;
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** System property: "false" turns listing prefetch off (benchmarks). */
+    public static final String PREFETCH_PROPERTY = "jguest.mount.prefetch";
+
+    private static final Logger log = LoggerFactory.getLogger(GuestMount.class);
+    private static final int R_OK = 4;
+    private static final int W_OK = 2;
+    private static final int X_OK = 1;
+    private static final int RENAME_EXCHANGE = 2;
+
+    @FunctionalInterface
+    private interface GuestCall<T> {
+        T run() throws GuestFsException;
+    }
+
+    @FunctionalInterface
+    private interface GuestRun {
+        void run() throws GuestFsException;
+    }
+
+    private final GuestFileSystem fs;
+    private final MountConfig config;
+    private final MetadataCache cache;
+    /** Uncached lookups per directory since its listing was last fetched (see listParentOnRepeatedMiss). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> uncachedLookups =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final String SECURITY_CAPABILITY = "security.capability";
+    private final ListingPrefetcher prefetcher;
+    private final ExecutorService io;
+    private final Map<Long, OpenHandle> handles = new ConcurrentHashMap<>();
+    private final Set<CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
+    private final AtomicLong nextHandle = new AtomicLong(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final OpenHandle.Listener sent = this::dataSent;
+
+    public GuestMount(GuestFileSystem fs, MountConfig config) {
+        this(fs, config, System::nanoTime, !"false".equalsIgnoreCase(System.getProperty(PREFETCH_PROPERTY)));
+    }
+
+    GuestMount(GuestFileSystem fs, MountConfig config, LongSupplier clock, boolean prefetch) {
+        this.fs = fs;
+        this.config = config;
+        this.cache = new MetadataCache(config.cacheTimeout(), clock);
+        this.prefetcher = prefetch && config.cacheTimeout().isPositive() ? new ListingPrefetcher(fs, cache) : null;
+        this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jguest-io-", 0).factory());
+    }
+
+    // ================================================================ metadata
+
+    @Override
+    public FileAttributes getattr(String path) throws GuestFsException {
+        return call(path, () -> {
+            flushFile(path, -1);
+            return attributes(path);
+        });
     }
 
     @Override
-    public abstract void close();
+    public FileAttributes fgetattr(String path, long fh) throws GuestFsException {
+        return call(path, () -> {
+            OpenHandle h = handle(fh, path);
+            flushFile(h.path(), h.ino());
+            return attributes(h.path());
+        });
+    }
+
+    private FileAttributes attributes(String path) throws GuestFsException {
+        MetadataCache.Timed<FileAttributes> t = cache.attrs(path);
+        if (t != null) {
+            if (t.value() == null) {
+                throw noSuchFile(path);
+            }
+            return t.value();
+        }
+        if (cache.absentFromListing(path)) {
+            throw noSuchFile(path);
+        }
+        if (listParentOnRepeatedMiss(path)) {
+            return attributes(path);
+        }
+        long[] stamp = cache.stamp();
+        try {
+            FileAttributes a = fs.lstat(path);
+            cache.putAttrs(path, a, stamp);
+            return a;
+        } catch (GuestFsException e) {
+            if (e.errno() == Errno.ENOENT) {
+                cache.putAttrs(path, null, stamp);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Lookups of names in a directory whose listing is not cached (a create storm, {@code stat} of
+     * many files named on a command line): the first costs an {@code lstat}; from the second on, the
+     * directory's listing is fetched once (one round trip) and answers every further lookup in it,
+     * found or not. True when the listing is now cached.
+     */
+    private boolean listParentOnRepeatedMiss(String path) throws GuestFsException {
+        if (path.equals("/")) {
+            return false;
+        }
+        String dir = MetadataCache.parent(path);
+        if (uncachedLookups.merge(dir, 1, Integer::sum) < 2) {
+            return false;
+        }
+        uncachedLookups.remove(dir);
+        long[] stamp = cache.stamp();
+        List<DirEntry> entries;
+        try {
+            entries = fs.readdirPlus(dir);
+        } catch (GuestFsException e) {
+            if (e.errno() == Errno.EIO) {
+                throw e;
+            }
+            return false;   // not a listable directory: the plain lstat will say why
+        }
+        cache.putListing(dir, entries, stamp, null);
+        return cache.listing(dir) != null && (cache.attrs(path) != null || cache.absentFromListing(path));
+    }
+
+    @Override
+    public List<DirEntry> readdir(String path) throws GuestFsException {
+        return call(path, () -> {
+            MetadataCache.Listing cached = cache.listing(path);
+            if (cached == null && prefetcher != null) {
+                prefetcher.awaitRunning(path);
+                cached = cache.listing(path);
+            }
+            if (cached != null) {
+                if (prefetcher != null && cached.group != null && cached.group.claim()) {
+                    prefetcher.expand(cached.group);
+                }
+                return withCurrentAttributes(path, cached.entries);
+            }
+            long[] stamp = cache.stamp();
+            List<DirEntry> entries = fs.readdirPlus(path);
+            cache.putListing(path, entries, stamp, null);
+            if (prefetcher != null) {
+                prefetcher.prefetchChildren(path, entries);
+            }
+            return entries;
+        });
+    }
+
+    /** A cached listing with each entry's attributes as cached now (null when not cached). */
+    private List<DirEntry> withCurrentAttributes(String dir, List<DirEntry> entries) {
+        List<DirEntry> out = new ArrayList<>(entries.size());
+        for (DirEntry e : entries) {
+            FileAttributes a = cache.peekAttrs(MetadataCache.child(dir, e.name()));
+            out.add(a == e.attributes() ? e : new DirEntry(e.name(), e.type(), e.ino(), a));
+        }
+        return out;
+    }
+
+    @Override
+    public String readlink(String path) throws GuestFsException {
+        return call(path, () -> {
+            MetadataCache.Timed<String> t = cache.link(path);
+            if (t != null) {
+                return t.value();
+            }
+            long[] stamp = cache.stamp();
+            String target = fs.readlink(path);
+            cache.putLink(path, target, stamp);
+            return target;
+        });
+    }
+
+    @Override
+    public StatVfs statfs(String path) throws GuestFsException {
+        return call(path, () -> fs.statvfs(path));
+    }
+
+    @Override
+    public void access(String path, int mask, Caller caller) throws GuestFsException {
+        run(path, () -> {
+            if ((mask & W_OK) != 0 && config.readOnly()) {
+                throw readOnly(path);
+            }
+            FileAttributes a = attributes(path);
+            if (mask == 0 || caller.uid() == 0) {
+                return;
+            }
+            int shift = caller.uid() == a.uid() ? 6 : caller.gid() == a.gid() ? 3 : 0;
+            int granted = (a.mode() >> shift) & 7;
+            if ((mask & (R_OK | W_OK | X_OK) & ~granted) != 0) {
+                throw new GuestFsException(Errno.EACCES, path, "permission denied (mode "
+                        + Integer.toOctalString(a.permissions()) + ", uid " + caller.uid() + ")");
+            }
+        });
+    }
+
+    @Override
+    public byte[] getxattr(String path, String name) throws GuestFsException {
+        return call(path, () -> {
+            MetadataCache.Timed<byte[]> t = cache.xattr(path, name);
+            if (t != null) {
+                if (t.value() == null) {
+                    throw new GuestFsException(Errno.ENODATA, path, "no attribute " + name);
+                }
+                return t.value().clone();
+            }
+            long[] stamp = cache.stamp();
+            try {
+                byte[] v = fs.getxattr(path, name);
+                cache.putXattr(path, name, v.clone(), stamp);
+                return v;
+            } catch (GuestFsException e) {
+                if (e.errno() == Errno.ENODATA) {
+                    cache.putXattr(path, name, null, stamp);
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public List<String> listxattr(String path) throws GuestFsException {
+        return call(path, () -> {
+            MetadataCache.Timed<List<String>> t = cache.xattrList(path);
+            if (t != null) {
+                return t.value();
+            }
+            long[] stamp = cache.stamp();
+            List<String> names = fs.listxattr(path);
+            cache.putXattrList(path, names, stamp);
+            return names;
+        });
+    }
+
+    // ================================================================ files
+
+    @Override
+    public long open(String path, int flags) throws GuestFsException {
+        return call(path, () -> {
+            if (OpenFlags.isWrite(flags)) {
+                writable(path);
+            }
+            if ((flags & OpenFlags.O_TRUNC) != 0) {
+                flushFile(path, -1);
+            }
+            long guest = fs.open(path, flags, 0);
+            FileAttributes known = cache.peekAttrs(path);
+            long ino = known == null ? -1 : known.ino();
+            if ((flags & OpenFlags.O_TRUNC) != 0) {
+                fileChanged(path, ino);
+                cache.invalidateAttrs(path);
+            }
+            return register(guest, path, flags, ino);
+        });
+    }
+
+    @Override
+    public long create(String path, int flags, int mode, Caller caller) throws GuestFsException {
+        return call(path, () -> {
+            writable(path);
+            MetadataCache.Timed<FileAttributes> before = cache.attrs(path);
+            boolean isNew = (flags & OpenFlags.O_EXCL) != 0 || (before != null && before.value() == null)
+                    || cache.absentFromListing(path);
+            OpenFile of = fs.create(path, flags | OpenFlags.O_CREAT, mode, owner(caller.uid()), owner(caller.gid()));
+            FileAttributes a = of.attributes();
+            if (a == null) {
+                cache.invalidateEntry(path);
+            } else {
+                added(path, a);
+            }
+            fileChanged(path, a == null ? -1 : a.ino());
+            if (isNew) {
+                // A file this call made cannot carry file capabilities yet; the kernel asks for them
+                // before every write(2) to a FUSE file, so answer that from the cache.
+                cache.putXattr(path, SECURITY_CAPABILITY, null, cache.stamp());
+            }
+            return register(of.handle(), path, flags, a == null ? -1 : a.ino());
+        });
+    }
+
+    private long register(long guestHandle, String path, int flags, long ino) {
+        long fh = nextHandle.getAndIncrement();
+        handles.put(fh, new OpenHandle(fs, io, sent, MAX_IO, guestHandle, path, flags, ino));
+        if (closed.get() && handles.remove(fh) != null) {   // close() ran meanwhile: do not leak the guest handle
+            releaseQuietly(guestHandle);
+        }
+        return fh;
+    }
+
+    @Override
+    public byte[] read(String path, long fh, long offset, int size) throws GuestFsException {
+        return call(path, () -> {
+            OpenHandle h = handle(fh, path);
+            flushFile(h.path(), h.ino());
+            FileAttributes known = cache.peekAttrs(h.path());
+            return h.read(offset, size, known == null ? -1 : known.size());
+        });
+    }
+
+    @Override
+    public int write(String path, long fh, long offset, byte[] data, int length) throws GuestFsException {
+        return call(path, () -> {
+            writable(path);
+            OpenHandle h = handle(fh, path);
+            fileChanged(h.path(), h.ino());
+            return h.write(offset, data, length);
+        });
+    }
+
+    @Override
+    public void flush(String path, long fh) throws GuestFsException {
+        run(path, () -> handle(fh, path).flushWrites(true));
+    }
+
+    @Override
+    public void fsync(String path, long fh, boolean dataOnly) throws GuestFsException {
+        run(path, () -> {
+            OpenHandle h = handle(fh, path);
+            h.flushWrites(true);
+            fs.fsync(h.guestHandle, dataOnly);
+        });
+    }
+
+    /**
+     * Last close of an open file. With nothing left to send (the usual case: the kernel flushed at
+     * close(2) and saw the result), the guest handle is closed in the background: nobody sees a
+     * FUSE release's result, so it need not cost the application a round trip. Failures are logged;
+     * {@link #close()} waits for these releases.
+     */
+    @Override
+    public void release(String path, long fh) throws GuestFsException {
+        run(path, () -> {
+            OpenHandle h = handles.remove(fh);
+            if (h == null) {
+                throw new GuestFsException(Errno.EBADF, path, "no open file " + fh);
+            }
+            if (h.clean()) {
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                releasing.add(f);
+                try {
+                    io.execute(() -> {
+                        try {
+                            h.release();
+                        } catch (GuestFsException | RuntimeException e) {
+                            log.warn("{}: closing the file failed: {}", h.path(), e.getMessage());
+                        } finally {
+                            releasing.remove(f);
+                            f.complete(null);
+                        }
+                    });
+                } catch (RejectedExecutionException closing) {
+                    releasing.remove(f);
+                    h.release();
+                }
+                return;
+            }
+            try {
+                h.release();
+            } catch (GuestFsException e) {
+                log.warn("{}: closing the file lost data or failed: {}", path, e.getMessage());
+                throw e;
+            }
+        });
+    }
+
+    /** Waits for background releases and listing prefetches (tests; {@link #close()} for releases). */
+    void settle() throws InterruptedException {
+        awaitReleases();
+        awaitPrefetch();
+    }
+
+    private void awaitReleases() {
+        CompletableFuture.allOf(releasing.toArray(CompletableFuture[]::new)).join();
+    }
+
+    @Override
+    public void truncate(String path, long size) throws GuestFsException {
+        run(path, () -> {
+            writable(path);
+            flushFile(path, -1);
+            try {
+                fs.truncate(path, size);
+            } finally {
+                FileAttributes known = cache.peekAttrs(path);
+                fileChanged(path, known == null ? -1 : known.ino());
+                cache.invalidateAttrs(path);
+            }
+        });
+    }
+
+    @Override
+    public void ftruncate(String path, long fh, long size) throws GuestFsException {
+        run(path, () -> {
+            writable(path);
+            OpenHandle h = handle(fh, path);
+            flushFile(h.path(), h.ino());
+            try {
+                fs.ftruncate(h.guestHandle, size);
+            } finally {
+                fileChanged(h.path(), h.ino());
+                cache.invalidateAttrs(h.path());
+            }
+        });
+    }
+
+    // ================================================================ namespace
+
+    @Override
+    public void mkdir(String path, int mode, Caller caller) throws GuestFsException {
+        makeNode(path, caller, () -> fs.mkdir(path, mode));
+    }
+
+    @Override
+    public void symlink(String target, String linkPath, Caller caller) throws GuestFsException {
+        makeNode(linkPath, caller, () -> fs.symlink(target, linkPath));
+    }
+
+    @Override
+    public void mknod(String path, int mode, long rdev, Caller caller) throws GuestFsException {
+        makeNode(path, caller, () -> fs.mknod(path, mode, rdev));
+    }
+
+    /**
+     * Makes a node, gives it to the caller, and stats it right away: the kernel looks every new
+     * node up at once, and with its attributes the parent's cached listing can gain it instead of
+     * being dropped (so the next new name in that directory needs no lookup round trip either).
+     */
+    private void makeNode(String path, Caller caller, GuestRun make) throws GuestFsException {
+        run(path, () -> {
+            writable(path);
+            try {
+                make.run();
+                if (caller.uid() != 0 || caller.gid() != 0) {
+                    fs.lchown(path, owner(caller.uid()), owner(caller.gid()));
+                }
+            } catch (GuestFsException | RuntimeException e) {
+                cache.invalidateEntry(path);
+                throw e;
+            }
+            FileAttributes a;
+            try {
+                a = fs.lstat(path);
+            } catch (GuestFsException e) {
+                cache.invalidateEntry(path);
+                return;   // made; the kernel's own lookup will report what is wrong
+            }
+            added(path, a);
+            if (a.isDirectory()) {
+                cache.putEmptyDirectory(path);
+            }
+        });
+    }
+
+    /** Our own change made {@code path} with attributes {@code a}. */
+    private void added(String path, FileAttributes a) {
+        cache.entryAdded(path, new DirEntry(MetadataCache.name(path), a.type(), a.ino(), a));
+        cache.putFresh(path, a);
+    }
+
+    /** The owner to ask for: root's files are the appliance's own, so -1 (leaves setgid inheritance alone). */
+    private static int owner(int id) {
+        return id == 0 ? -1 : id;
+    }
+
+    @Override
+    public void rmdir(String path) throws GuestFsException {
+        run(path, () -> {
+            writable(path);
+            try {
+                fs.rmdir(path);
+            } catch (GuestFsException | RuntimeException e) {
+                cache.invalidateSubtree(path);
+                throw e;
+            }
+            cache.entryRemoved(path, true);
+        });
+    }
+
+    @Override
+    public void unlink(String path) throws GuestFsException {
+        run(path, () -> {
+            writable(path);
+            FileAttributes before = cache.peekAttrs(path);
+            try {
+                fs.unlink(path);
+            } catch (GuestFsException | RuntimeException e) {
+                cache.invalidateEntry(path);
+                linkCountChanged(before);
+                throw e;
+            }
+            cache.entryRemoved(path, false);
+            linkCountChanged(before);
+        });
+    }
+
+    @Override
+    public void rename(String from, String to, int flags) throws GuestFsException {
+        run(from, () -> {
+            writable(from);
+            FileAttributes source = cache.peekAttrs(from);
+            FileAttributes target = cache.peekAttrs(to);
+            DirEntry moved = cache.entry(from);
+            DirEntry replaced = cache.entry(to);
+            boolean targetAbsent = replaced == null && cache.listing(MetadataCache.parent(to)) != null;
+            long sourceIno = moved != null ? moved.ino() : source != null ? source.ino() : -1;
+            long targetIno = replaced != null ? replaced.ino() : target != null ? target.ino() : -1;
+            // renaming one name of a file over another name of it does nothing: amend only when sure it differs
+            boolean distinct = targetAbsent || (sourceIno >= 0 && targetIno >= 0 && sourceIno != targetIno)
+                    || (source != null && (source.isDirectory() || source.nlink() == 1));
+            try {
+                fs.rename(from, to, flags);
+            } catch (GuestFsException | RuntimeException e) {
+                forget(from, source);
+                forget(to, target);
+                linkCountChanged(target);
+                throw e;
+            }
+            for (OpenHandle h : handles.values()) {
+                h.path(renamed(h.path(), from, to, flags));
+            }
+            if (!distinct) {
+                forget(from, source);
+                forget(to, target);
+                linkCountChanged(target);
+                return;
+            }
+            boolean exchange = (flags & RENAME_EXCHANGE) != 0;
+            cache.entryRemoved(from, isDirectory(source, moved));
+            cache.entryRemoved(to, isDirectory(target, replaced));
+            if (moved != null) {
+                cache.entryAdded(to, new DirEntry(MetadataCache.name(to), moved.type(), moved.ino(), null));
+            } else {
+                cache.invalidateDirectory(MetadataCache.parent(to));
+            }
+            if (exchange) {
+                if (replaced != null) {
+                    cache.entryAdded(from, new DirEntry(MetadataCache.name(from), replaced.type(), replaced.ino(), null));
+                } else {
+                    cache.invalidateDirectory(MetadataCache.parent(from));
+                }
+            } else {
+                linkCountChanged(target);
+            }
+        });
+    }
+
+    private static boolean isDirectory(FileAttributes known, DirEntry entry) {
+        if (known != null) {
+            return known.isDirectory();
+        }
+        return entry == null || entry.type() == FileType.DIRECTORY;   // unknown: assume the worst
+    }
+
+    private void forget(String path, FileAttributes known) {
+        if (known != null && !known.isDirectory()) {
+            cache.invalidateEntry(path);
+        } else {
+            cache.invalidateSubtree(path);
+        }
+    }
+
+    /** Where an open file at {@code p} is after renaming {@code from} to {@code to}. */
+    private static String renamed(String p, String from, String to, int flags) {
+        boolean exchange = (flags & RENAME_EXCHANGE) != 0;
+        if (p.equals(from) || p.startsWith(from + "/")) {
+            return to + p.substring(from.length());
+        }
+        if (exchange && (p.equals(to) || p.startsWith(to + "/"))) {
+            return from + p.substring(to.length());
+        }
+        return p;
+    }
+
+    @Override
+    public void link(String existing, String newPath) throws GuestFsException {
+        run(newPath, () -> {
+            writable(newPath);
+            FileAttributes before = cache.peekAttrs(existing);
+            try {
+                fs.link(existing, newPath);
+            } catch (GuestFsException | RuntimeException e) {
+                cache.invalidateEntry(newPath);
+                cache.invalidateAttrs(existing);
+                linkCountChanged(before);
+                throw e;
+            }
+            cache.invalidateAttrs(existing);
+            linkCountChanged(before);
+            FileAttributes a;
+            try {
+                a = fs.lstat(newPath);   // the kernel looks the new name up at once
+            } catch (GuestFsException e) {
+                cache.invalidateEntry(newPath);
+                return;
+            }
+            added(newPath, a);
+            cache.putFresh(existing, a);
+        });
+    }
+
+    /** The link count of a file changed: every other name of it we cached has a stale nlink. */
+    private void linkCountChanged(FileAttributes before) {
+        if (before == null) {
+            cache.invalidateMultiLinked();
+        } else if (!before.isDirectory()) {
+            cache.invalidateInode(before.ino());
+        }
+    }
+
+    // ================================================================ metadata changes
+
+    @Override
+    public void chmod(String path, int mode) throws GuestFsException {
+        changeAttributes(path, () -> fs.chmod(path, mode));
+    }
+
+    @Override
+    public void chown(String path, int uid, int gid) throws GuestFsException {
+        changeAttributes(path, () -> fs.lchown(path, uid, gid));
+    }
+
+    @Override
+    public void utimens(String path, Timespec atime, Timespec mtime) throws GuestFsException {
+        changeAttributes(path, () -> fs.utimens(path, atime, mtime));
+    }
+
+    /** Sends the file's buffered writes first (they would change mtime, or drop setuid bits, after). */
+    private void changeAttributes(String path, GuestRun change) throws GuestFsException {
+        run(path, () -> {
+            writable(path);
+            flushFile(path, -1);
+            try {
+                change.run();
+            } finally {
+                cache.invalidateAttrs(path);
+            }
+        });
+    }
+
+    @Override
+    public void setxattr(String path, String name, byte[] value, int flags) throws GuestFsException {
+        changeXattrs(path, () -> fs.setxattr(path, name, value, flags));
+    }
+
+    @Override
+    public void removexattr(String path, String name) throws GuestFsException {
+        changeXattrs(path, () -> fs.removexattr(path, name));
+    }
+
+    private void changeXattrs(String path, GuestRun change) throws GuestFsException {
+        run(path, () -> {
+            writable(path);
+            flushFile(path, -1);
+            try {
+                change.run();
+            } finally {
+                cache.invalidateXattrs(path);
+                cache.invalidateAttrs(path);
+            }
+        });
+    }
+
+    // ================================================================ open files
+
+    private OpenHandle handle(long fh, String path) throws GuestFsException {
+        OpenHandle h = handles.get(fh);
+        if (h == null) {
+            throw new GuestFsException(Errno.EBADF, path, "no open file " + fh);
+        }
+        if (path != null && !path.equals(h.path())) {
+            h.path(path);
+        }
+        return h;
+    }
+
+    /** Sends the buffered writes of every handle of the file (errors stay with their handle). */
+    private void flushFile(String path, long ino) throws GuestFsException {
+        for (OpenHandle h : handles.values()) {
+            if (h.dirty() && h.sameFile(path, ino)) {
+                h.flushWrites(false);
+            }
+        }
+    }
+
+    /** The file's data changes: read-ahead of every handle of it is stale. */
+    private void fileChanged(String path, long ino) {
+        for (OpenHandle h : handles.values()) {
+            if (h.sameFile(path, ino)) {
+                h.epoch.incrementAndGet();
+            }
+        }
+    }
+
+    private void dataSent(OpenHandle h) {
+        fileChanged(h.path(), h.ino());
+        cache.invalidateAttrs(h.path());
+    }
+
+    // ================================================================ plumbing
+
+    private void writable(String path) throws GuestFsException {
+        if (config.readOnly()) {
+            throw readOnly(path);
+        }
+    }
+
+    private static GuestFsException readOnly(String path) {
+        return new GuestFsException(Errno.EROFS, path, "read-only mount");
+    }
+
+    private static GuestFsException noSuchFile(String path) {
+        return new GuestFsException(Errno.ENOENT, path, "no such file or directory");
+    }
+
+    private <T> T call(String path, GuestCall<T> body) throws GuestFsException {
+        if (closed.get()) {
+            throw new GuestFsException(Errno.EIO, path, "the mount is closed");
+        }
+        try {
+            return body.run();
+        } catch (GuestFsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("{}: unexpected failure: {}", path, e.toString());
+            log.debug("{}: unexpected failure", path, e);
+            throw new GuestFsException(Errno.EIO, path, "unexpected failure: " + e, e);
+        }
+    }
+
+    private void run(String path, GuestRun body) throws GuestFsException {
+        call(path, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    private void releaseQuietly(long guestHandle) {
+        try {
+            fs.release(guestHandle);
+        } catch (GuestFsException | RuntimeException e) {
+            log.debug("releasing guest handle {} failed: {}", guestHandle, e.toString());
+        }
+    }
+
+    /** Waits until background listing prefetches are done (tests). */
+    void awaitPrefetch() throws InterruptedException {
+        if (prefetcher != null) {
+            prefetcher.awaitIdle();
+        }
+    }
+
+    /** Number of open handles (tests). */
+    int openHandles() {
+        return handles.size();
+    }
+
+    /**
+     * Sends every handle's buffered writes and releases every guest handle, waiting at most
+     * {@link #CLOSE_TIMEOUT} (a dead guest cannot hang it); stops prefetching. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (prefetcher != null) {
+            prefetcher.close();
+        }
+        List<OpenHandle> open = new ArrayList<>(handles.values());
+        handles.clear();
+        Thread closer = Thread.ofVirtual().name("jguest-mount-close").start(() -> {
+            awaitReleases();
+            for (OpenHandle h : open) {
+                try {
+                    h.release();
+                } catch (GuestFsException | RuntimeException e) {
+                    log.warn("{}: closing the file at unmount failed: {}", h.path(), e.getMessage());
+                }
+            }
+        });
+        try {
+            if (!closer.join(CLOSE_TIMEOUT)) {
+                log.warn("the guest did not answer within {} s while closing {} open files; giving up",
+                        CLOSE_TIMEOUT.toSeconds(), open.size());
+                closer.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        io.shutdownNow();
+        try {
+            io.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

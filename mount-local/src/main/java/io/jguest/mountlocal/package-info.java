@@ -2,10 +2,15 @@
  * mount-local: exposes a {@link io.jguest.api.GuestFileSystem} at a host mountpoint through FUSE.
  *
  * <p>Owns: {@link io.jguest.mountlocal.MountOperations} (the FUSE operations in project types),
- * {@link io.jguest.mountlocal.GuestMount} (those operations over a guest filesystem: open-file
- * state, read-ahead, write-back, the attribute/listing cache, EROFS on read-only mounts, the
- * caller's ownership of new files) and {@link io.jguest.mountlocal.LocalMount} (a live mount and its
- * readiness). jnr types stay in {@code io.jguest.mountlocal.jnr}; everything else is unit-testable
- * without libfuse. Must not depend on the appliance modules.
+ * {@link io.jguest.mountlocal.GuestMount} (those operations over a guest filesystem: EROFS on
+ * read-only mounts, the caller's ownership of new files, errors kept as the guest's errno) with its
+ * parts: {@code MetadataCache} (attributes, negative results, listings, symlink targets and xattrs,
+ * invalidated by every change through the mount, guarded against stale stores by generations),
+ * {@code ListingPrefetcher} (subdirectory listings fetched ahead of a recursive walk) and
+ * {@code OpenHandle} (per open file: read-ahead and write-back);
+ * {@link io.jguest.mountlocal.TracingOperations} (the {@code -x} trace decorator) and
+ * {@link io.jguest.mountlocal.LocalMount} (a live mount and its readiness). jnr types stay in
+ * {@code io.jguest.mountlocal.jnr}; everything else is unit-testable without libfuse. Must not depend
+ * on the appliance modules.
  */
 package io.jguest.mountlocal;

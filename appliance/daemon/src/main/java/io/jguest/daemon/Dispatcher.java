@@ -12,7 +12,9 @@ import io.jguest.protocol.FrameKind;
 import io.jguest.protocol.Procedure;
 import io.jguest.protocol.ProtocolException;
 import io.jguest.protocol.RecordCodec;
+import io.jguest.protocol.Wire;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,6 +40,9 @@ public final class Dispatcher {
             return null;
         }
     };
+
+    /** The largest reply body that fits in a frame. */
+    static final int MAX_REPLY_BODY = Wire.MAX_FRAME - Wire.HEADER_BYTES;
 
     private final GuestFileSystem files;
     private final GuestSession session;
@@ -128,6 +133,8 @@ public final class Dispatcher {
             case Calls.LstatList c -> new Calls.AttributesList(files.lstatList(c.dir(), c.names()));
             case Calls.Readlink c -> files.readlink(c.path());
             case Calls.Open c -> files.open(c.path(), c.flags(), c.mode());
+            case Calls.Create c -> files.create(c.path(), c.flags(), c.mode(), c.uid(), c.gid());
+            case Calls.ReaddirPlusMany c -> listings(c.dirs());
             case Calls.Pread c -> files.pread(c.handle(), c.offset(), c.length());
             case Calls.Pwrite c -> files.pwrite(c.handle(), c.offset(), c.data());
             case Calls.Fsync c -> {
@@ -200,6 +207,37 @@ public final class Dispatcher {
             default -> throw new GuestFsException(Errno.ENOSYS, null,
                     "no handler for " + call.getClass().getSimpleName());
         };
+    }
+
+    /**
+     * The listings of the first of {@code dirs} whose replies fit in one frame together, null for a
+     * directory that cannot be listed. At least one when {@code dirs} is not empty: null for a first
+     * directory too big for any frame (its {@code ReaddirPlus} would fail with E2BIG too).
+     */
+    Calls.Listings listings(List<String> dirs) throws GuestFsException {
+        if (dirs == null) {
+            throw new GuestFsException(Errno.EINVAL, null, "dirs is null");
+        }
+        List<Calls.Entries> out = new ArrayList<>(dirs.size());
+        long size = RecordCodec.encodedSize(new Calls.Listings(List.of()), Calls.Listings.class);
+        for (String dir : dirs) {
+            Calls.Entries entries;
+            try {
+                entries = new Calls.Entries(files.readdirPlus(dir));
+            } catch (GuestFsException e) {
+                entries = null;
+            }
+            int n = RecordCodec.encodedSize(entries, Calls.Entries.class);
+            if (size + n > MAX_REPLY_BODY) {
+                if (out.isEmpty()) {
+                    out.add(null);
+                }
+                break;
+            }
+            size += n;
+            out.add(entries);
+        }
+        return new Calls.Listings(out);
     }
 
     private static Frame error(Frame call, Errno errno, String path, String message) {

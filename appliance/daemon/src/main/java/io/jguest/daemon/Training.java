@@ -198,6 +198,10 @@ final class Training {
         call(new Calls.Listxattr("/work/link"));
         expect(false, new Calls.Getxattr("/work/renamed", "user.missing"));
         ok(new Calls.ReaddirPlus("/work"));
+        ok(new Calls.ReaddirPlusMany(List.of("/", "/etc", "/work", "/missing")));
+        ok(new Calls.Release(ok(new Calls.Create("/work/created", OpenFlags.O_WRONLY | OpenFlags.O_CREAT, 0640, -1, -1)).handle()));
+        expect(false, new Calls.Create("/work/created", OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL, 0640, -1, -1));
+        ok(new Calls.Unlink("/work/created"));
         ok(new Calls.Lstat("/work/fifo"));
         // Many calls in flight, as a recursive listing or a copy does.
         List<Call<?>> batch = new ArrayList<>();

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jguest.api.DirEntry;
@@ -20,6 +21,7 @@ import io.jguest.api.Errno;
 import io.jguest.api.FileAttributes;
 import io.jguest.api.FileType;
 import io.jguest.api.GuestFsException;
+import io.jguest.api.OpenFile;
 import io.jguest.api.StatVfs;
 import io.jguest.api.Timespec;
 import io.jguest.daemon.block.DeviceWait;
@@ -29,6 +31,7 @@ import io.jguest.daemon.fs.LocalFileSystem;
 import io.jguest.daemon.fs.Sysroot;
 import io.jguest.protocol.Call;
 import io.jguest.protocol.Calls;
+import io.jguest.protocol.RecordCodec;
 import io.jguest.protocol.Wire;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -133,6 +136,49 @@ class FileProceduresTest {
             assertEquals(5, a.size());
             assertEquals(1, a.nlink());
             assertEquals(0, files.openHandles());
+        }
+
+        @Test
+        void createOpensCreatesAndReturnsTheAttributes() throws Exception {
+            OpenFile f = call(new Calls.Create("/c.txt", O_CREAT | O_EXCL | O_RDWR, 0640, -1, -1));
+            assertEquals(FileType.REGULAR, f.attributes().type());
+            assertEquals(0640, f.attributes().permissions());
+            assertEquals(0, f.attributes().size());
+            assertEquals(Files.getAttribute(dir.resolve("c.txt"), "unix:ino"), f.attributes().ino());
+            assertEquals(3, call(new Calls.Pwrite(f.handle(), 0, "abc".getBytes(UTF_8))));
+            assertEquals("abc", new String(call(new Calls.Pread(f.handle(), 0, 10)), UTF_8), "opened read-write");
+            call(new Calls.Release(f.handle()));
+            assertEquals("abc", Files.readString(dir.resolve("c.txt")));
+
+            assertErrno(Errno.EEXIST, new Calls.Create("/c.txt", O_CREAT | O_EXCL | O_WRONLY, 0600, -1, -1));
+            OpenFile again = call(new Calls.Create("/c.txt", O_WRONLY, 0600, -1, -1)); // O_CREAT is implied
+            assertEquals(3, again.attributes().size(), "without O_EXCL an existing file is opened");
+            assertEquals(0640, again.attributes().permissions(), "and its mode kept");
+            call(new Calls.Release(again.handle()));
+            assertErrno(Errno.ENOENT, new Calls.Create("/missing/c", O_CREAT | O_WRONLY, 0644, -1, -1));
+            assertErrno(Errno.EISDIR, new Calls.Create("/", O_CREAT | O_WRONLY, 0644, -1, -1));
+            assertEquals(0, files.openHandles(), "failed creates leave nothing open");
+        }
+
+        @Test
+        void createChownsTheNewFile() throws Exception {
+            assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+            OpenFile f = call(new Calls.Create("/owned", O_CREAT | O_EXCL | O_WRONLY, 0600, 1234, 5678));
+            call(new Calls.Release(f.handle()));
+            assertEquals(1234, f.attributes().uid());
+            assertEquals(5678, f.attributes().gid());
+            assertEquals(1234, lstat("/owned").uid());
+            OpenFile g = call(new Calls.Create("/group-only", O_CREAT | O_WRONLY, 0600, -1, 42));
+            call(new Calls.Release(g.handle()));
+            assertEquals(0, g.attributes().uid());
+            assertEquals(42, g.attributes().gid());
+        }
+
+        @Test
+        void createOfAFileOwnedByAnotherUserFailsWithoutRoot() throws Exception {
+            assumeFalse("root".equals(System.getProperty("user.name")), "root may chown");
+            assertErrno(Errno.EPERM, new Calls.Create("/theirs", O_CREAT | O_EXCL | O_WRONLY, 0600, 0, 0));
+            assertEquals(0, files.openHandles(), "the descriptor is closed");
         }
 
         @Test
@@ -253,6 +299,42 @@ class FileProceduresTest {
             assertEquals(FileType.FIFO, a.type());
             assertEquals(0600, a.permissions());
             assertErrno(Errno.EEXIST, new Calls.Mknod("/fifo", S_IFIFO | 0600, 0));
+        }
+
+        @Test
+        void readdirPlusManyListsEachDirectoryWithNullsForFailures() throws Exception {
+            call(new Calls.Mkdir("/a", 0755));
+            call(new Calls.Mkdir("/b", 0755));
+            write("/a/one", "1");
+            write("/a/two", "22");
+            write("/f", "x");
+            List<Calls.Entries> l = call(new Calls.ReaddirPlusMany(List.of("/a", "/missing", "/b", "/f", "/"))).listings();
+            assertEquals(5, l.size());
+            Map<String, DirEntry> a = l.get(0).entries().stream().collect(Collectors.toMap(DirEntry::name, e -> e));
+            assertEquals(java.util.Set.of("one", "two"), a.keySet());
+            assertEquals(2, a.get("two").attributes().size());
+            assertEquals(lstat("/a/two"), a.get("two").attributes());
+            assertNull(l.get(1), "missing directory");
+            assertEquals(List.of(), l.get(2).entries());
+            assertNull(l.get(3), "not a directory");
+            assertEquals(java.util.Set.of("a", "b", "f"),
+                    l.get(4).entries().stream().map(DirEntry::name).collect(Collectors.toSet()));
+            assertEquals(List.of(), call(new Calls.ReaddirPlusMany(List.of())).listings());
+        }
+
+        @Test
+        void readdirPlusManyStopsBeforeTheReplyOverflowsAFrame() throws Exception {
+            call(new Calls.Mkdir("/big", 0755));
+            String longName = "n".repeat(200);
+            for (int i = 0; i < 400; i++) {
+                Files.createFile(dir.resolve("big").resolve(longName + i));
+            }
+            int perListing = RecordCodec.encodedSize(call(new Calls.ReaddirPlus("/big")), Calls.Entries.class);
+            int fit = (Dispatcher.MAX_REPLY_BODY - 5) / perListing;
+            List<String> dirs = java.util.Collections.nCopies(fit + 10, "/big");
+            List<Calls.Entries> l = call(new Calls.ReaddirPlusMany(dirs)).listings();
+            assertEquals(fit, l.size(), "as many listings as fit in one frame");
+            assertEquals(400, l.getLast().entries().size());
         }
 
         @Test

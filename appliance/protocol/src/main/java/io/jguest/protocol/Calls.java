@@ -5,6 +5,7 @@ import io.jguest.api.DirEntry;
 import io.jguest.api.FileAttributes;
 import io.jguest.api.Filesystem;
 import io.jguest.api.LogicalVolume;
+import io.jguest.api.OpenFile;
 import io.jguest.api.Partition;
 import io.jguest.api.StatVfs;
 import io.jguest.api.Timespec;
@@ -28,6 +29,12 @@ public final class Calls {
     /** One element per asked name; null where lstat failed. */
     public record AttributesList(List<FileAttributes> attributes) {}
     public record Names(List<String> names) {}
+    /**
+     * The listings of the first {@code listings.size()} directories of a {@link ReaddirPlusMany}, in
+     * order (at least one when any was asked): fewer than asked when all would not fit in a frame;
+     * the caller asks again for the rest. An element is null where that directory could not be listed.
+     */
+    public record Listings(List<Entries> listings) {}
 
     // ---- session ----
     /** Echoes its text: round-trip latency probe. */
@@ -47,9 +54,13 @@ public final class Calls {
     public record Lstat(String path) implements Call<FileAttributes> {}
     public record Readdir(String path) implements Call<Entries> {}
     public record ReaddirPlus(String path) implements Call<Entries> {}
+    /** {@link ReaddirPlus} of several directories in one round trip; see {@link Listings}. */
+    public record ReaddirPlusMany(List<String> dirs) implements Call<Listings> {}
     public record LstatList(String dir, List<String> names) implements Call<AttributesList> {}
     public record Readlink(String path) implements Call<String> {}
     public record Open(String path, int flags, int mode) implements Call<Long> {}
+    /** Open with {@code O_CREAT}, then {@code fchown} when uid or gid is not -1, then {@code fstat}. */
+    public record Create(String path, int flags, int mode, int uid, int gid) implements Call<OpenFile> {}
     public record Pread(long handle, long offset, int length) implements Call<byte[]> {}
     public record Pwrite(long handle, long offset, byte[] data) implements Call<Integer> {}
     public record Fsync(long handle, boolean dataOnly) implements Call<Void> {}

@@ -1,6 +1,7 @@
 package io.jguest.protocol;
 
 import io.jguest.api.FileAttributes;
+import io.jguest.api.OpenFile;
 import io.jguest.api.StatVfs;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,7 +47,9 @@ public enum Procedure {
     GETXATTR(43, Calls.Getxattr.class, byte[].class),
     LISTXATTR(44, Calls.Listxattr.class, Calls.Names.class),
     SETXATTR(45, Calls.Setxattr.class, Void.class),
-    REMOVEXATTR(46, Calls.Removexattr.class, Void.class);
+    REMOVEXATTR(46, Calls.Removexattr.class, Void.class),
+    CREATE(47, Calls.Create.class, OpenFile.class),
+    READDIR_PLUS_MANY(48, Calls.ReaddirPlusMany.class, Calls.Listings.class);
 
     private static final Map<Integer, Procedure> BY_ID = new HashMap<>();
     private static final Map<Class<?>, Procedure> BY_CALL = new HashMap<>();

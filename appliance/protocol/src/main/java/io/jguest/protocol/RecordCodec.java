@@ -66,6 +66,11 @@ public final class RecordCodec {
         }
     }
 
+    /** The number of bytes {@link #encode} makes of {@code value} as a {@code type}, without encoding it. */
+    public static int encodedSize(Object value, Type type) {
+        return size(value, type);
+    }
+
     /** The number of bytes {@link #write} puts for {@code value}. */
     private static int size(Object value, Type type) {
         Class<?> raw = rawClass(type);

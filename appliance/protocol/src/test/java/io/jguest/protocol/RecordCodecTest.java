@@ -49,6 +49,15 @@ class RecordCodecTest {
                 Calls.AttributesList.class);
         assertNull(back.attributes().get(0));
         assertEquals(list.attributes().get(1), back.attributes().get(1));
+        var listings = new Calls.Listings(java.util.Arrays.asList(null, new Calls.Entries(List.of())));
+        assertEquals(listings, RecordCodec.decode(RecordCodec.encode(listings, Calls.Listings.class), Calls.Listings.class));
+    }
+
+    @ParameterizedTest(name = "{0} reply is measured exactly")
+    @EnumSource(Procedure.class)
+    void encodedSizeIsTheEncodedLength(Procedure p) {
+        Object value = sample(p.replyType());
+        assertEquals(RecordCodec.encode(value, p.replyType()).length, RecordCodec.encodedSize(value, p.replyType()));
     }
 
     @Test

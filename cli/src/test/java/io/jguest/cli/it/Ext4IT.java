@@ -17,6 +17,7 @@ import io.jguest.api.DirEntry;
 import io.jguest.api.Errno;
 import io.jguest.api.FileAttributes;
 import io.jguest.api.FileType;
+import io.jguest.api.OpenFile;
 import io.jguest.api.OpenFlags;
 import io.jguest.api.StatVfs;
 import io.jguest.api.Timespec;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -178,6 +180,54 @@ class Ext4IT {
         assertErrno(Errno.ENOENT, () -> guest.open("/missing", OpenFlags.O_RDONLY, 0));
         assertErrno(Errno.ENOTDIR, () -> guest.open("/hello.txt/x", OpenFlags.O_RDONLY, 0));
         assertErrno(Errno.EISDIR, () -> guest.open("/dir", OpenFlags.O_WRONLY, 0));
+    }
+
+    @Test
+    void createReturnsAnOwnedOpenFileWithItsAttributes() throws Exception {
+        OpenFile f = guest.create("/created.txt", OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL, 0640, 1234, 5678);
+        try {
+            FileAttributes a = f.attributes();
+            assertEquals(FileType.REGULAR, a.type());
+            assertEquals(0640, a.permissions());
+            assertEquals(1234, a.uid());
+            assertEquals(5678, a.gid());
+            assertEquals(0, a.size());
+            assertEquals(guest.lstat("/created.txt"), a, "the attributes are those of the new file");
+            assertEquals(HELLO.length(), guest.pwrite(f.handle(), 0, bytes(HELLO)));
+            assertArrayEquals(bytes(HELLO), guest.pread(f.handle(), 0, 100), "opened read-write");
+        } finally {
+            guest.release(f.handle());
+        }
+        assertErrno(Errno.EEXIST, () -> guest.create("/created.txt",
+                OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL, 0644, -1, -1));
+        OpenFile again = guest.create("/created.txt", OpenFlags.O_RDONLY, 0600, -1, 42);
+        guest.release(again.handle());
+        assertEquals(HELLO.length(), again.attributes().size(), "without O_EXCL the existing file is opened");
+        assertEquals(1234, again.attributes().uid(), "uid -1 is left alone");
+        assertEquals(42, again.attributes().gid());
+        assertEquals(0640, again.attributes().permissions(), "the mode applies only to a new file");
+        assertErrno(Errno.ENOENT, () -> guest.create("/missing/x", OpenFlags.O_WRONLY, 0644, -1, -1));
+        assertErrno(Errno.EROFS, () -> guest.create("/ro/x", OpenFlags.O_WRONLY, 0644, -1, -1));
+    }
+
+    @Test
+    void readdirPlusManyListsSeveralDirectoriesInOneCall() throws Exception {
+        List<List<DirEntry>> lists = guest.readdirPlusMany(List.of("/dir", "/missing", "/dir/sub", "/hello.txt", "/ro"));
+        assertEquals(5, lists.size());
+        List<DirEntry> dir = lists.get(0).stream().sorted(Comparator.comparing(DirEntry::name)).toList();
+        assertEquals(List.of("a.txt", "sub"), dir.stream().map(DirEntry::name).toList());
+        for (DirEntry e : dir) {
+            FileAttributes l = guest.lstat("/dir/" + e.name()); // not equals: listing /dir/sub changed its atime
+            assertEquals(l.ino(), e.attributes().ino());
+            assertEquals(l.mode(), e.attributes().mode());
+            assertEquals(l.size(), e.attributes().size());
+            assertEquals(l.mtime(), e.attributes().mtime());
+        }
+        assertNull(lists.get(1), "a missing directory");
+        assertEquals(List.of(), lists.get(2));
+        assertNull(lists.get(3), "not a directory");
+        DirEntry roHello = lists.get(4).stream().filter(e -> e.name().equals("hello.txt")).findFirst().orElseThrow();
+        assertEquals(guest.lstat("/ro/hello.txt"), roHello.attributes());
     }
 
     @Test

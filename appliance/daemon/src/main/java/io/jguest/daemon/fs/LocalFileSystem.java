@@ -4,6 +4,7 @@ import static io.jguest.daemon.posix.Flags.AT_EMPTY_PATH;
 import static io.jguest.daemon.posix.Flags.AT_FDCWD;
 import static io.jguest.daemon.posix.Flags.AT_REMOVEDIR;
 import static io.jguest.daemon.posix.Flags.AT_SYMLINK_NOFOLLOW;
+import static io.jguest.daemon.posix.Flags.O_CREAT;
 import static io.jguest.daemon.posix.Flags.O_DIRECTORY;
 import static io.jguest.daemon.posix.Flags.O_NOCTTY;
 import static io.jguest.daemon.posix.Flags.O_NONBLOCK;
@@ -16,6 +17,7 @@ import io.jguest.api.FileAttributes;
 import io.jguest.api.FileType;
 import io.jguest.api.GuestFileSystem;
 import io.jguest.api.GuestFsException;
+import io.jguest.api.OpenFile;
 import io.jguest.api.StatVfs;
 import io.jguest.api.Timespec;
 import io.jguest.daemon.posix.Dirent;
@@ -123,6 +125,22 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
     @Override
     public long open(String path, int flags, int mode) throws GuestFsException {
         return handles.add(root.open(path, flags, mode));
+    }
+
+    /** One open with {@code O_CREAT}, {@code fchown} of the new descriptor when asked, {@code fstat} of it. */
+    @Override
+    public OpenFile create(String path, int flags, int mode, int uid, int gid) throws GuestFsException {
+        Fd fd = root.open(path, flags | O_CREAT, mode);
+        try {
+            if (uid != -1 || gid != -1) {
+                Libc.fchownat(fd.value(), "", uid, gid, AT_EMPTY_PATH);
+            }
+            FileAttributes attributes = Libc.fstatat(fd.value(), "", AT_EMPTY_PATH);
+            return new OpenFile(handles.add(fd), attributes);
+        } catch (GuestFsException | RuntimeException e) {
+            fd.close();
+            throw e;
+        }
     }
 
     @Override

@@ -23,7 +23,8 @@ import java.util.List;
 
 /**
  * The libc calls the daemon needs, bound with FFM. Every binding captures {@code errno}; a failing
- * call throws {@link PosixException}. Thread-safe: each call uses its own confined arena. Struct
+ * call throws {@link PosixException}. Thread-safe: each call uses its own confined arena, or (the hot
+ * ones: stat, getdents, pread, pwrite) its thread's scratch memory. Struct
  * layouts are those of x86-64 Linux.
  */
 public final class Libc {
@@ -140,16 +141,35 @@ public final class Libc {
 
     // ---------------------------------------------------------------- metadata
 
-    /** {@code fstatat(2)}; {@code flags} may hold AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH. */
+    /**
+     * {@code fstatat(2)}; {@code flags} may hold AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH. The hottest call
+     * (one per entry of a listing): it uses the thread's {@link Scratch} memory, no arena.
+     */
     public static FileAttributes fstatat(int dirfd, String path, int flags) throws PosixException {
-        return call("fstatat", (a, cs) -> {
-            MemorySegment st = a.allocate(STAT_SIZE, 8);
-            check((int) FSTATAT.get().invokeExact(cs, dirfd, cstr(a, path), st, flags), cs, "fstatat");
-            return new FileAttributes(st.get(JAVA_LONG, 8), st.get(JAVA_INT, 24), st.get(JAVA_LONG, 16),
-                    st.get(JAVA_INT, 28), st.get(JAVA_INT, 32), st.get(JAVA_LONG, 40), st.get(JAVA_LONG, 48),
-                    st.get(JAVA_LONG, 64), (int) st.get(JAVA_LONG, 56), timespec(st, 72), timespec(st, 88),
-                    timespec(st, 104));
-        });
+        Scratch s = Scratch.get();
+        MemorySegment p = s.cstr(path);
+        if (p == null) {
+            return call("fstatat", (a, cs) -> {
+                MemorySegment st = a.allocate(STAT_SIZE, 8);
+                check((int) FSTATAT.get().invokeExact(cs, dirfd, cstr(a, path), st, flags), cs, "fstatat");
+                return attributes(st);
+            });
+        }
+        int r;
+        try {
+            r = (int) FSTATAT.get().invokeExact(s.callState, dirfd, p, s.stat, flags);
+        } catch (Throwable t) {
+            throw nativeFailure("fstatat", t);
+        }
+        check(r, s.callState, "fstatat");
+        return attributes(s.stat);
+    }
+
+    private static FileAttributes attributes(MemorySegment st) {
+        return new FileAttributes(st.get(JAVA_LONG, 8), st.get(JAVA_INT, 24), st.get(JAVA_LONG, 16),
+                st.get(JAVA_INT, 28), st.get(JAVA_INT, 32), st.get(JAVA_LONG, 40), st.get(JAVA_LONG, 48),
+                st.get(JAVA_LONG, 64), (int) st.get(JAVA_LONG, 56), timespec(st, 72), timespec(st, 88),
+                timespec(st, 104));
     }
 
     public static StatVfs fstatvfs(int fd) throws PosixException {
@@ -234,45 +254,58 @@ public final class Libc {
 
     // ---------------------------------------------------------------- data
 
-    /** Reads until {@code length} bytes or end of file; the result is shorter only at end of file. */
+    /**
+     * Reads until {@code length} bytes or end of file; the result is shorter only at end of file. Reads
+     * into the thread's {@link Scratch} buffer (reused, never zeroed), then copies once into the result.
+     */
     public static byte[] preadFully(int fd, long offset, int length) throws PosixException {
-        return call("pread", (a, cs) -> {
-            MemorySegment buf = a.allocate(Math.max(length, 1));
-            long done = 0;
-            while (done < length) {
-                long n = (long) PREAD.get().invokeExact(cs, fd, buf.asSlice(done), length - done, offset + done);
-                if (n < 0 && errno(cs) == EINTR) {
-                    continue;
-                }
-                check(n, cs, "pread");
-                if (n == 0) {
-                    break;
-                }
-                done += n;
+        Scratch s = Scratch.get();
+        MemorySegment buf = s.io(length);
+        long done = 0;
+        while (done < length) {
+            long n;
+            try {
+                n = (long) PREAD.get().invokeExact(s.callState, fd, buf.asSlice(done), length - done, offset + done);
+            } catch (Throwable t) {
+                throw nativeFailure("pread", t);
             }
-            return buf.asSlice(0, done).toArray(JAVA_BYTE);
-        });
+            if (n < 0 && errno(s.callState) == EINTR) {
+                continue;
+            }
+            check(n, s.callState, "pread");
+            if (n == 0) {
+                break;
+            }
+            done += n;
+        }
+        byte[] out = new byte[(int) done];
+        MemorySegment.copy(buf, JAVA_BYTE, 0, out, 0, out.length);
+        return out;
     }
 
-    /** Writes all of {@code data} (looping over short writes); returns its length. */
+    /** Writes all of {@code data} (looping over short writes) from the thread's {@link Scratch} buffer; returns its length. */
     public static int pwriteFully(int fd, long offset, byte[] data) throws PosixException {
-        return call("pwrite", (a, cs) -> {
-            MemorySegment buf = a.allocate(Math.max(data.length, 1));
-            MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
-            long done = 0;
-            while (done < data.length) {
-                long n = (long) PWRITE.get().invokeExact(cs, fd, buf.asSlice(done), data.length - done, offset + done);
-                if (n < 0 && errno(cs) == EINTR) {
-                    continue;
-                }
-                check(n, cs, "pwrite");
-                if (n == 0) {
-                    throw new PosixException(28, "pwrite");
-                }
-                done += n;
+        Scratch s = Scratch.get();
+        MemorySegment buf = s.io(data.length);
+        MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
+        long done = 0;
+        while (done < data.length) {
+            long n;
+            try {
+                n = (long) PWRITE.get().invokeExact(s.callState, fd, buf.asSlice(done), data.length - done, offset + done);
+            } catch (Throwable t) {
+                throw nativeFailure("pwrite", t);
             }
-            return data.length;
-        });
+            if (n < 0 && errno(s.callState) == EINTR) {
+                continue;
+            }
+            check(n, s.callState, "pwrite");
+            if (n == 0) {
+                throw new PosixException(28, "pwrite");
+            }
+            done += n;
+        }
+        return data.length;
     }
 
     public static void fsync(int fd, boolean dataOnly) throws PosixException {
@@ -287,24 +320,45 @@ public final class Libc {
 
     /** Every entry of an open directory ({@code getdents64(2)} until it returns 0), {@code .} and {@code ..} included. */
     public static List<Dirent> readDirectory(int fd) throws PosixException {
-        return call("getdents64", (a, cs) -> {
-            MemorySegment buf = a.allocate(DIRENT_BUFFER, 8);
-            List<Dirent> out = new ArrayList<>();
-            while (true) {
-                long n = check((long) GETDENTS64.get().invokeExact(cs, fd, buf, (long) DIRENT_BUFFER), cs, "getdents64");
-                if (n == 0) {
-                    return out;
-                }
-                for (long pos = 0; pos < n; ) {
-                    long ino = buf.get(JAVA_LONG, pos);
-                    int reclen = Short.toUnsignedInt(buf.get(JAVA_SHORT, pos + 16));
-                    int type = Byte.toUnsignedInt(buf.get(JAVA_BYTE, pos + 18));
-                    MemorySegment name = buf.asSlice(pos + 19, reclen - 19);
-                    out.add(new Dirent(name.getString(0, StandardCharsets.UTF_8), ino, type));
-                    pos += reclen;
-                }
+        Scratch s = Scratch.get();
+        MemorySegment buf = s.dirents();
+        List<Dirent> out = new ArrayList<>();
+        while (true) {
+            long n;
+            try {
+                n = (long) GETDENTS64.get().invokeExact(s.callState, fd, buf, (long) DIRENT_BUFFER);
+            } catch (Throwable t) {
+                throw nativeFailure("getdents64", t);
             }
-        });
+            check(n, s.callState, "getdents64");
+            if (n == 0) {
+                return out;
+            }
+            for (long pos = 0; pos < n; ) {
+                long ino = buf.get(JAVA_LONG, pos);
+                int reclen = Short.toUnsignedInt(buf.get(JAVA_SHORT, pos + 16));
+                int type = Byte.toUnsignedInt(buf.get(JAVA_BYTE, pos + 18));
+                out.add(new Dirent(name(buf, pos + 19, reclen - 19), ino, type));
+                pos += reclen;
+            }
+        }
+    }
+
+    /** The NUL-terminated name at {@code buf[from, from + max)}: ASCII decoded by hand, anything else as UTF-8. */
+    private static String name(MemorySegment buf, long from, int max) {
+        int len = 0;
+        boolean ascii = true;
+        while (len < max) {
+            byte b = buf.get(JAVA_BYTE, from + len);
+            if (b == 0) {
+                break;
+            }
+            ascii &= b > 0;
+            len++;
+        }
+        byte[] bytes = new byte[len];
+        MemorySegment.copy(buf, JAVA_BYTE, from, bytes, 0, len);
+        return ascii ? new String(bytes, StandardCharsets.ISO_8859_1) : new String(bytes, StandardCharsets.UTF_8);
     }
 
     // ---------------------------------------------------------------- extended attributes
@@ -426,6 +480,79 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(function + ": native call failed", t);
+        }
+    }
+
+    private static IllegalStateException nativeFailure(String function, Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(function + ": native call failed", t);
+    }
+
+    /**
+     * Native memory of one thread, reused by its calls instead of an arena each (allocating, zeroing
+     * and freeing cost more than a stat): the errno capture, a {@code struct stat}, a path, the
+     * {@code getdents64} buffer and an I/O buffer that grows to the largest read or write. Never
+     * shared: a call uses it only until it returns.
+     */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+        private static final int IO_MIN = 64 * 1024;
+
+        private final Arena arena = Arena.ofAuto();
+        final MemorySegment callState = arena.allocate(CAPTURE);
+        final MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+        private final MemorySegment path = arena.allocate(PATH_MAX + 1);
+        private MemorySegment dirents;
+        private MemorySegment io;
+
+        static Scratch get() {
+            return LOCAL.get();
+        }
+
+        /** {@code s} NUL-terminated in the path buffer; null when it does not fit. */
+        MemorySegment cstr(String s) throws PosixException {
+            int n = s.length();
+            if (n > PATH_MAX) {
+                return null;
+            }
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c == 0) {
+                    throw new PosixException(22, "path");
+                }
+                if (c >= 0x80) {
+                    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                    if (utf8.length > PATH_MAX) {
+                        return null;
+                    }
+                    MemorySegment.copy(utf8, 0, path, JAVA_BYTE, 0, utf8.length);
+                    path.set(JAVA_BYTE, utf8.length, (byte) 0);
+                    return path;
+                }
+                path.set(JAVA_BYTE, i, (byte) c);
+            }
+            path.set(JAVA_BYTE, n, (byte) 0);
+            return path;
+        }
+
+        MemorySegment dirents() {
+            if (dirents == null) {
+                dirents = arena.allocate(DIRENT_BUFFER, 8);
+            }
+            return dirents;
+        }
+
+        /** At least {@code size} bytes of I/O buffer (not zeroed between uses). */
+        MemorySegment io(long size) {
+            if (io == null || io.byteSize() < size) {
+                io = Arena.ofAuto().allocate(Math.max(IO_MIN, Long.highestOneBit(Math.max(size, 1) - 1) << 1), 4096);
+            }
+            return io;
         }
     }
 

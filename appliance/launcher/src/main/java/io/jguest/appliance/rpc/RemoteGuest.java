@@ -2,19 +2,27 @@ package io.jguest.appliance.rpc;
 
 import io.jguest.api.BlockDevice;
 import io.jguest.api.DirEntry;
+import io.jguest.api.Errno;
 import io.jguest.api.FileAttributes;
 import io.jguest.api.Filesystem;
 import io.jguest.api.GuestFileSystem;
 import io.jguest.api.GuestFsException;
 import io.jguest.api.GuestSession;
 import io.jguest.api.LogicalVolume;
+import io.jguest.api.OpenFile;
+import io.jguest.api.OpenFlags;
 import io.jguest.api.Partition;
 import io.jguest.api.StatVfs;
 import io.jguest.api.Timespec;
 import io.jguest.protocol.Calls;
+import io.jguest.protocol.Wire;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The guest API as calls over an {@link RpcClient}: one call per method, nothing cached. */
+/**
+ * The guest API as calls over an {@link RpcClient}: one call per method (a {@link #readdirPlusMany}
+ * too big for one reply takes a few), nothing cached.
+ */
 public class RemoteGuest implements GuestSession, GuestFileSystem {
     protected final RpcClient rpc;
 
@@ -76,6 +84,45 @@ public class RemoteGuest implements GuestSession, GuestFileSystem {
         return rpc.call(new Calls.ReaddirPlus(path)).entries();
     }
 
+    /**
+     * One {@code ReaddirPlusMany} call per batch of directories whose paths fit well in a frame; when
+     * the daemon answers only the first directories of a batch (their listings filled its reply
+     * frame), asks again for the rest.
+     */
+    @Override
+    public List<List<DirEntry>> readdirPlusMany(List<String> dirs) throws GuestFsException {
+        List<List<DirEntry>> out = new ArrayList<>(dirs.size());
+        int from = 0;
+        while (from < dirs.size()) {
+            List<String> batch = dirs.subList(from, batchEnd(dirs, from));
+            List<Calls.Entries> listings = rpc.call(new Calls.ReaddirPlusMany(batch)).listings();
+            if (listings == null || listings.isEmpty() || listings.size() > batch.size()) {
+                throw new GuestFsException(Errno.EPROTO, batch.getFirst(), "ReaddirPlusMany of " + batch.size()
+                        + " directories answered " + (listings == null ? "null" : listings.size()) + " listings");
+            }
+            for (Calls.Entries e : listings) {
+                out.add(e == null ? null : e.entries());
+            }
+            from += listings.size();
+        }
+        return out;
+    }
+
+    /** The end of the batch starting at {@code from}: as many paths as fit in half a frame, at least one. */
+    private static int batchEnd(List<String> dirs, int from) {
+        long bytes = 0;
+        int end = from;
+        while (end < dirs.size()) {
+            String dir = dirs.get(end);
+            bytes += 4 + (dir == null ? 0 : 3L * dir.length()); // at most 3 UTF-8 bytes per char
+            if (bytes > Wire.MAX_FRAME / 2 && end > from) {
+                break;
+            }
+            end++;
+        }
+        return end;
+    }
+
     @Override
     public List<FileAttributes> lstatList(String dir, List<String> names) throws GuestFsException {
         return rpc.call(new Calls.LstatList(dir, names)).attributes();
@@ -89,6 +136,11 @@ public class RemoteGuest implements GuestSession, GuestFileSystem {
     @Override
     public long open(String path, int flags, int mode) throws GuestFsException {
         return rpc.call(new Calls.Open(path, flags, mode));
+    }
+
+    @Override
+    public OpenFile create(String path, int flags, int mode, int uid, int gid) throws GuestFsException {
+        return rpc.call(new Calls.Create(path, flags | OpenFlags.O_CREAT, mode, uid, gid));
     }
 
     @Override

@@ -1,10 +1,13 @@
 package io.jguest.appliance.rpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.jguest.api.DirEntry;
 import io.jguest.api.Errno;
+import io.jguest.api.FileType;
 import io.jguest.api.GuestFsException;
 import io.jguest.protocol.Calls;
 import io.jguest.protocol.ErrorReply;
@@ -121,6 +124,37 @@ class RpcClientTest {
         GuestFsException e = assertThrows(GuestFsException.class, () -> client.call(new Calls.Rmdir("/dir")));
         assertEquals(Errno.ENOTEMPTY, e.errno());
         assertEquals("/dir", e.path());
+    }
+
+    @Test
+    void readdirPlusManyAsksAgainForWhatDidNotFitInAReply() throws Exception {
+        connect();
+        sayHello(Wire.VERSION);
+        List<List<String>> asked = new ArrayList<>();
+        daemonPool.submit(() -> {
+            // the fake daemon answers at most two directories per call; "/bad" cannot be listed
+            for (Frame c; (c = daemon.read()) != null; ) {
+                var call = (Calls.ReaddirPlusMany) RecordCodec.decode(c.body(), Calls.ReaddirPlusMany.class);
+                asked.add(call.dirs());
+                List<Calls.Entries> listings = new ArrayList<>();
+                for (String dir : call.dirs().subList(0, Math.min(2, call.dirs().size()))) {
+                    listings.add(dir.equals("/bad") ? null
+                            : new Calls.Entries(List.of(new DirEntry(dir.substring(1), FileType.REGULAR, 7, null))));
+                }
+                daemon.write(new Frame(c.serial(), c.procedure(), FrameKind.REPLY,
+                        RecordCodec.encode(new Calls.Listings(listings), Calls.Listings.class)));
+            }
+            return null;
+        });
+        RemoteGuest guest = new RemoteGuest(client);
+        List<List<DirEntry>> l = guest.readdirPlusMany(List.of("/a", "/bad", "/c", "/d", "/e"));
+        assertEquals(5, l.size());
+        assertEquals("a", l.get(0).getFirst().name());
+        assertNull(l.get(1));
+        assertEquals("c", l.get(2).getFirst().name());
+        assertEquals("e", l.get(4).getFirst().name());
+        assertEquals(List.of(List.of("/a", "/bad", "/c", "/d", "/e"), List.of("/c", "/d", "/e"), List.of("/e")), asked);
+        assertEquals(List.of(), guest.readdirPlusMany(List.of()), "no call for no directories");
     }
 
     @Test

@@ -1,0 +1,311 @@
+package io.jguest.cli.mount;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jguest.api.Errno;
+import io.jguest.api.Filesystem;
+import io.jguest.api.GuestFsException;
+import io.jguest.appliance.ApplianceConfig;
+import io.jguest.appliance.Drive;
+import io.jguest.cli.Cli;
+import io.jguest.cli.FakeGuest;
+import io.jguest.mountlocal.MountConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GuestmountCommandTest {
+    private static final Cli.Launcher NEVER = config -> {
+        throw new AssertionError("nothing may be launched");
+    };
+    private static final Mounter NO_FUSE = (fs, mp, config) -> {
+        throw new AssertionError("nothing may be mounted");
+    };
+
+    @TempDir
+    Path tmp;
+    Path mnt;
+    Path img;
+    MountRegistry registry;
+
+    @BeforeEach
+    void dirs() throws IOException {
+        mnt = Files.createDirectory(tmp.resolve("mnt"));
+        img = Files.writeString(tmp.resolve("disk.img"), "x");
+        registry = new MountRegistry(tmp.resolve("registry"));
+    }
+
+    private static void assertOneLine(Runs r, String... fragments) {
+        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals(1, r.errLines().size(), () -> "one line expected\n" + r);
+        assertTrue(r.errLines().getFirst().startsWith("guestmount: "), r::toString);
+        for (String f : fragments) {
+            assertTrue(r.errLines().getFirst().contains(f), () -> "'" + f + "' expected\n" + r);
+        }
+    }
+
+    private Runs bad(String... args) {
+        return Runs.guestmount(NEVER, NO_FUSE, registry, args);
+    }
+
+    @Nested
+    @DisplayName("bad input: one line, exit 1, nothing launched")
+    class BadInput {
+        @Test
+        void noDrive() {
+            assertOneLine(bad("-m", "/dev/sda1", mnt.toString()), "--add");
+        }
+
+        @Test
+        void noMount() {
+            assertOneLine(bad("-a", img.toString(), mnt.toString()), "-m DEV");
+        }
+
+        @Test
+        void noMountpoint() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1"), "MOUNTPOINT");
+        }
+
+        @Test
+        void twoMountpoints() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1", mnt.toString(), tmp.toString()));
+        }
+
+        @Test
+        void inspectorIsNotAvailableYet() {
+            assertOneLine(bad("-a", img.toString(), "-i", mnt.toString()), "-i", "not available yet");
+        }
+
+        @Test
+        void readOnlyAndReadWrite() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1", "--ro", "-w", mnt.toString()), "--ro", "--rw");
+        }
+
+        @Test
+        void unknownOption() {
+            assertOneLine(bad("--bogus", "-a", img.toString(), "-m", "/dev/sda1", mnt.toString()), "--bogus",
+                    "guestmount --help");
+        }
+
+        @Test
+        void unknownFuseOption() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1", "-o", "nope", mnt.toString()), "-o nope");
+        }
+
+        @Test
+        void unknownFormat() {
+            assertOneLine(bad("--format=vhs", "-a", img.toString(), "-m", "/dev/sda1", mnt.toString()), "disk.img", "vhs");
+        }
+
+        @Test
+        void negativeCacheTimeout() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1", "--dir-cache-timeout", "-1", mnt.toString()),
+                    "--dir-cache-timeout");
+        }
+
+        @Test
+        void fdThatIsNotOpen() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1", "--fd=987", mnt.toString()), "--fd=987");
+        }
+
+        @Test
+        void pidFileInAMissingDirectory() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1", "--pid-file", tmp.resolve("no/pid").toString(),
+                    mnt.toString()), "--pid-file");
+        }
+
+        @Test
+        void mountpointMissing() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1", tmp.resolve("nope").toString()), "nope",
+                    "does not exist");
+        }
+
+        @Test
+        void mountpointIsAFile() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1", img.toString()), "disk.img", "not a directory");
+        }
+
+        @Test
+        void mountpointNotEmpty() throws IOException {
+            Files.writeString(mnt.resolve("f"), "x");
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1", mnt.toString()), "mnt", "not empty");
+        }
+
+        @Test
+        void mountpointAlreadyAMount() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1", "/proc"), "/proc", "already a mount point");
+        }
+
+        @Test
+        void relativeGuestMountpoint() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1:boot", mnt.toString()), "absolute");
+        }
+    }
+
+    @Test
+    void fuseHelpNeedsNoOtherOption() {
+        Runs r = bad("--fuse-help");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("allow_other"), r::toString);
+        assertTrue(r.out().contains("kernel_cache"), r::toString);
+    }
+
+    @Test
+    void versionNamesTheProgram() {
+        Runs r = bad("-V");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().startsWith("guestmount (jguest) "), r::toString);
+    }
+
+    @Nested
+    @DisplayName("the serving flow, without FUSE or an appliance")
+    class Flow {
+        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+        final AtomicReference<ApplianceConfig> launched = new AtomicReference<>();
+        final AtomicReference<MountConfig> mountConfig = new AtomicReference<>();
+        FakeLocalMount mount;
+
+        FakeGuest guest() {
+            return new FakeGuest()
+                    .on("mount", a -> {
+                        events.add("mount " + a[0] + " " + a[1] + " '" + a[2] + "' " + a[3]);
+                        return null;
+                    })
+                    .on("lvmActivateAll", a -> {
+                        events.add("lvm");
+                        return List.of();
+                    })
+                    .on("isAlive", a -> true)
+                    .on("sync", a -> {
+                        events.add("sync");
+                        return null;
+                    });
+        }
+
+        Mounter mounter() {
+            return (fs, mp, config) -> {
+                events.add("fuse " + mp);
+                mountConfig.set(config);
+                mount = new FakeLocalMount(mp, events);
+                mount.whileMounted = mount::unmountFromOutside;
+                return new Mounter.Served(mount, () -> events.add("flush"));
+            };
+        }
+
+        Runs run(FakeGuest fake, String... args) {
+            return Runs.guestmount(config -> {
+                launched.set(config);
+                return fake.guest();
+            }, mounter(), registry, args);
+        }
+
+        @Test
+        void mountsInOrderThenServesThenCleansUpInOrder() throws IOException {
+            FakeGuest fake = guest();
+            Path pid = tmp.resolve("gm.pid");
+            AtomicReference<String> whileMounted = new AtomicReference<>();
+            Mounter m = (fs, mp, config) -> {
+                Mounter.Served s = mounter().mount(fs, mp, config);
+                mount.whileMounted = () -> {
+                    whileMounted.set(readQuietly(pid) + "|" + registry.lookup(mp).map(r -> r.server().pid()).orElse(-1L));
+                    mount.unmountFromOutside();
+                };
+                return s;
+            };
+            Runs r = Runs.guestmount(config -> {
+                launched.set(config);
+                return fake.guest();
+            }, m, registry, "--no-fork", "-a", img.toString(), "--format=raw", "-a", img.toString(),
+                    "-m", "/dev/sda2:/:noatime", "-m", "/dev/sda1:/boot::ext4", "--pid-file", pid.toString(),
+                    "-o", "allow_other", "--dir-cache-timeout", "7", mnt.toString());
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals("", r.err(), r::toString);
+            assertEquals(List.of("mount /dev/sda2 / 'noatime' null", "mount /dev/sda1 /boot '' ext4",
+                    "fuse " + mnt.toRealPath(), "fusermount -u", "close mount", "flush", "sync"), events);
+            assertTrue(fake.closed, "appliance shut down");
+            long me = ProcessHandle.current().pid();
+            assertEquals(me + "\n|" + me, whileMounted.get(), "pid file and registration exist while mounted");
+            assertFalse(Files.exists(pid), "pid file removed");
+            assertEquals(Optional.empty(), registry.lookup(mnt.toRealPath()), "registration removed");
+            List<Drive> drives = launched.get().drives();
+            assertEquals(2, drives.size());
+            assertFalse(drives.getFirst().readOnly());
+            assertEquals(java.util.Arrays.asList(null, "raw"), drives.stream().map(Drive::format).toList());
+            assertTrue(drives.getFirst().path().isAbsolute());
+            MountConfig c = mountConfig.get();
+            assertFalse(c.readOnly());
+            assertEquals(List.of("allow_other"), c.fuseOptions());
+            assertEquals(java.time.Duration.ofSeconds(7), c.cacheTimeout());
+            assertEquals("disk.img", c.fsName());
+        }
+
+        @Test
+        void readOnlyAttachesReadOnlyMountsRoAndExposesReadOnly() {
+            FakeGuest fake = guest();
+            Runs r = run(fake, "--no-fork", "--ro", "-n", "-a", img.toString(), "-m", "/dev/vg0/root", mnt.toString());
+            assertEquals(0, r.exitCode(), r::toString);
+            assertTrue(launched.get().drives().getFirst().readOnly());
+            assertTrue(mountConfig.get().readOnly());
+            assertEquals("lvm", events.getFirst(), "volume groups activated before mounting an LV");
+            assertTrue(events.contains("mount /dev/vg0/root / 'ro' null"), events::toString);
+            assertFalse(events.contains("sync"), "-n: no sync");
+        }
+
+        @Test
+        void aFailedMountListsTheFilesystemsAndLeavesNothing() {
+            FakeGuest fake = guest()
+                    .on("mount", a -> {
+                        throw new GuestFsException(Errno.ENOENT, (String) a[0], "no such device");
+                    })
+                    .on("listFilesystems", a -> List.of(new Filesystem("/dev/sda1", "ext4", "root", "u"),
+                            new Filesystem("/dev/sda2", "swap", "", "v")));
+            Runs r = run(fake, "--no-fork", "-a", img.toString(), "-m", "/dev/sdz9", mnt.toString());
+            assertEquals(1, r.exitCode(), r::toString);
+            List<String> lines = r.errLines();
+            assertEquals("guestmount: -m /dev/sdz9: no such device (ENOENT)", lines.getFirst(), r::toString);
+            assertTrue(lines.get(1).contains("filesystems found"), r::toString);
+            assertTrue(lines.get(2).contains("/dev/sda1 (ext4, label 'root')"), r::toString);
+            assertEquals(3, lines.size(), "swap is no hint\n" + r);
+            assertTrue(fake.closed);
+            assertFalse(events.stream().anyMatch(e -> e.startsWith("fuse")), events::toString);
+        }
+
+        @Test
+        void aDeadApplianceAtUnmountIsAnError() {
+            FakeGuest fake = guest().on("isAlive", a -> false);
+            Runs r = run(fake, "--no-fork", "-a", img.toString(), "-m", "/dev/sda1", mnt.toString());
+            assertEquals(1, r.exitCode(), r::toString);
+            assertTrue(r.errLines().getFirst().contains("appliance stopped unexpectedly"), r::toString);
+            assertTrue(fake.closed);
+        }
+
+        @Test
+        void aLaunchFailureMountsNothing() {
+            Runs r = Runs.guestmount(config -> {
+                throw new io.jguest.appliance.ApplianceException.BadDrive(img + ": not a disk image");
+            }, NO_FUSE, registry, "--no-fork", "-a", img.toString(), "-m", "/dev/sda1", mnt.toString());
+            assertEquals(1, r.exitCode(), r::toString);
+            assertEquals(List.of("guestmount: " + img + ": not a disk image"), r.errLines());
+        }
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+}
