@@ -1,30 +1,30 @@
 package io.jguest.daemon;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
-import java.io.FilterInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 
-/** The byte stream the daemon serves: the virtio-serial port, or stdin/stdout. */
-record Channel(String name, InputStream in, OutputStream out) {
-    private static final int BUFFER = 256 * 1024;
-
+/**
+ * The byte stream the daemon serves: the virtio-serial port, or stdin/stdout; unbuffered (the
+ * {@link FrameChannel} buffers). Reads and writes go through two objects on the one descriptor: a
+ * {@code FileChannel} serializes its reads and writes, and the reader blocks in a read while workers
+ * write replies.
+ */
+record Channel(String name, InputStream in, WritableByteChannel out) {
     /** stdin/stdout; {@code System.out} is pointed at stderr so that no stray print corrupts the stream. */
     static Channel stdio() {
-        OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), BUFFER);
+        WritableByteChannel out = new FileOutputStream(FileDescriptor.out).getChannel();
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-        return new Channel("stdio", new BufferedInputStream(unseekable(new FileInputStream(FileDescriptor.in)), BUFFER), out);
+        return new Channel("stdio", new FileInputStream(FileDescriptor.in), out);
     }
 
     /**
@@ -38,8 +38,8 @@ record Channel(String name, InputStream in, OutputStream out) {
             if (device != null && Files.exists(device)) {
                 RandomAccessFile file = new RandomAccessFile(device.toFile(), "rw");
                 FileDescriptor fd = file.getFD();
-                return new Channel(device.toString(), new BufferedInputStream(unseekable(new FileInputStream(fd)), BUFFER),
-                        new BufferedOutputStream(new FileOutputStream(fd), BUFFER));
+                return new Channel(device.toString(), new FileInputStream(fd),
+                        new FileOutputStream(fd).getChannel());
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException("no virtio-serial port named " + portName + " under " + virtioPorts);
@@ -51,20 +51,6 @@ record Channel(String name, InputStream in, OutputStream out) {
                 throw new IOException("interrupted while waiting for " + portName, e);
             }
         }
-    }
-
-    /**
-     * A stream whose {@code available()} is always 0. {@code BufferedInputStream} asks it after a short
-     * read, and {@code FileInputStream.available()} falls back to seeking on a character device that
-     * does not answer FIONREAD, which fails with "Illegal seek" on a virtio-serial port.
-     */
-    static InputStream unseekable(InputStream in) {
-        return new FilterInputStream(in) {
-            @Override
-            public int available() {
-                return 0;
-            }
-        };
     }
 
     /** {@code dev/vportNpM} for the {@code virtioPorts/vportNpM/name} that holds {@code portName}, or null. */

@@ -7,7 +7,6 @@ import io.jguest.daemon.fs.LocalFileSystem;
 import io.jguest.daemon.fs.Sysroot;
 import io.jguest.daemon.posix.Flags;
 import io.jguest.daemon.posix.Libc;
-import io.jguest.protocol.FrameCodec;
 import io.jguest.protocol.Wire;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,7 +80,7 @@ public final class DaemonMain {
                 files.close(); // open files would keep the unmount busy
                 session.prepareShutdown();
             };
-            Server server = new Server(new FrameCodec(channel.in(), channel.out()),
+            Server server = new Server(new FrameChannel(channel.in(), channel.out()),
                     new Dispatcher(files, session, finish), workers);
             // openat2 as the kernel release promises it (waiting for the sysroot's probe would delay the hello)
             server.sendHello(SystemInfo.hello(Capabilities.detect(runner,

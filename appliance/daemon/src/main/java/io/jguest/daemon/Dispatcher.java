@@ -4,6 +4,7 @@ import io.jguest.api.Errno;
 import io.jguest.api.GuestFileSystem;
 import io.jguest.api.GuestFsException;
 import io.jguest.api.GuestSession;
+import io.jguest.daemon.fs.LocalFileSystem;
 import io.jguest.protocol.Call;
 import io.jguest.protocol.Calls;
 import io.jguest.protocol.ErrorReply;
@@ -11,9 +12,13 @@ import io.jguest.protocol.Frame;
 import io.jguest.protocol.FrameKind;
 import io.jguest.protocol.Procedure;
 import io.jguest.protocol.ProtocolException;
+import io.jguest.protocol.PwriteView;
 import io.jguest.protocol.RecordCodec;
 import io.jguest.protocol.Wire;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +49,12 @@ public final class Dispatcher {
     /** The largest reply body that fits in a frame. */
     static final int MAX_REPLY_BODY = Wire.MAX_FRAME - Wire.HEADER_BYTES;
 
+    /** Bytes of a PREAD reply body before the data: the byte string's length. */
+    private static final int PREAD_DATA = 4;
+
     private final GuestFileSystem files;
+    /** {@link #files} when it can read and write without copies, else null. */
+    private final LocalFileSystem local;
     private final GuestSession session;
     private final Runnable prepareShutdown;
 
@@ -53,6 +63,7 @@ public final class Dispatcher {
      */
     public Dispatcher(GuestFileSystem files, GuestSession session, Runnable prepareShutdown) {
         this.files = files;
+        this.local = files instanceof LocalFileSystem l ? l : null;
         this.session = session;
         this.prepareShutdown = prepareShutdown;
     }
@@ -68,6 +79,9 @@ public final class Dispatcher {
         if (frame.kind() != FrameKind.CALL) {
             return error(frame, Errno.EPROTO, null, "expected a CALL frame, got " + frame.kind());
         }
+        if (procedure == Procedure.PWRITE && local != null) {
+            return pwrite(frame);
+        }
         Call<?> call;
         try {
             call = (Call<?>) RecordCodec.decode(frame.body(), procedure.callType());
@@ -82,25 +96,98 @@ public final class Dispatcher {
             Object value = invoke(call);
             Frame reply = new Frame(frame.serial(), frame.procedure(), FrameKind.REPLY,
                     RecordCodec.encode(value, procedure.replyType()));
-            if (Log.isVerbose()) {
-                Log.debug(procedure + " #" + frame.serial() + " ok " + micros(start) + " us");
-            }
+            logOk(procedure, frame, start);
             return reply;
-        } catch (GuestFsException e) {
-            String path = e.path() != null ? e.path() : subject(call);
-            if (Log.isVerbose()) {
-                Log.debug(procedure + " #" + frame.serial() + " " + path + ": " + e.errno() + " " + micros(start) + " us");
-            }
-            return error(frame, e.errno(), path, messageWithoutPath(e));
-        } catch (RuntimeException e) {
-            Log.error(procedure + " #" + frame.serial() + " failed unexpectedly", e);
-            return error(frame, Errno.EIO, subject(call), procedure + ": " + e);
-        } catch (LinkageError e) {
-            Log.error(procedure + " #" + frame.serial() + " cannot run", e);
-            return error(frame, Errno.ENOSYS, subject(call), procedure + ": " + e);
-        } catch (OutOfMemoryError e) {
-            return error(frame, Errno.ENOMEM, subject(call), procedure + ": out of memory");
+        } catch (GuestFsException | RuntimeException | LinkageError | OutOfMemoryError e) {
+            return failure(frame, procedure, call, start, e);
         }
+    }
+
+    /**
+     * As {@link #handle(Frame)}, except that a PREAD call of local files is answered here: the file is
+     * read straight into {@code out}'s reply buffer behind the frame header, and that frame is
+     * written; null then, else the frame to send.
+     */
+    Frame handle(Frame frame, FrameChannel out) throws IOException {
+        if (local == null || frame.procedure() != Procedure.PREAD.id() || frame.kind() != FrameKind.CALL) {
+            return handle(frame);
+        }
+        Calls.Pread call;
+        try {
+            call = (Calls.Pread) RecordCodec.decode(frame.body(), Calls.Pread.class);
+            if (call == null) {
+                throw new ProtocolException("null PREAD call");
+            }
+        } catch (ProtocolException e) {
+            return error(frame, Errno.EPROTO, null, Procedure.PREAD + ": " + e.getMessage());
+        }
+        int length = call.length();
+        if (length < 0 || length > Wire.MAX_IO) {
+            return handle(frame); // refused there, as for any file system
+        }
+        long start = System.nanoTime();
+        ByteBuffer b = out.replyBuffer(PREAD_DATA + length);
+        int n;
+        try {
+            // the reply body is the byte string: its length, then the data
+            n = local.pread(call.handle(), call.offset(),
+                    MemorySegment.ofBuffer(b).asSlice(FrameChannel.PREFIX + PREAD_DATA, length));
+        } catch (GuestFsException | RuntimeException | LinkageError | OutOfMemoryError e) {
+            return failure(frame, Procedure.PREAD, call, start, e);
+        }
+        b.putInt(FrameChannel.PREFIX, n);
+        out.sendReply(b, frame.serial(), frame.procedure(), FrameKind.REPLY, PREAD_DATA + n);
+        logOk(Procedure.PREAD, frame, start);
+        return null;
+    }
+
+    /** PWRITE of local files: the data is written from the frame body, not from a decoded copy. */
+    private Frame pwrite(Frame frame) {
+        PwriteView call;
+        try {
+            call = PwriteView.of(frame.body());
+        } catch (ProtocolException e) {
+            return error(frame, Errno.EPROTO, null, Procedure.PWRITE + ": " + e.getMessage());
+        }
+        long start = System.nanoTime();
+        try {
+            int n = local.pwrite(call.handle(), call.offset(), frame.body(), call.dataOffset(), call.length());
+            Frame reply = new Frame(frame.serial(), frame.procedure(), FrameKind.REPLY,
+                    RecordCodec.encode(n, Integer.class));
+            logOk(Procedure.PWRITE, frame, start);
+            return reply;
+        } catch (GuestFsException | RuntimeException | LinkageError | OutOfMemoryError e) {
+            return failure(frame, Procedure.PWRITE, null, start, e);
+        }
+    }
+
+    private static void logOk(Procedure procedure, Frame frame, long start) {
+        if (Log.isVerbose()) {
+            Log.debug(procedure + " #" + frame.serial() + " ok " + micros(start) + " us");
+        }
+    }
+
+    /** The single place where a failure of a call becomes an error reply. */
+    private static Frame failure(Frame frame, Procedure procedure, Call<?> call, long start, Throwable failure) {
+        return switch (failure) {
+            case GuestFsException e -> {
+                String path = e.path() != null ? e.path() : subject(call);
+                if (Log.isVerbose()) {
+                    Log.debug(procedure + " #" + frame.serial() + " " + path + ": " + e.errno() + " " + micros(start)
+                            + " us");
+                }
+                yield error(frame, e.errno(), path, messageWithoutPath(e));
+            }
+            case OutOfMemoryError e -> error(frame, Errno.ENOMEM, subject(call), procedure + ": out of memory");
+            case LinkageError e -> {
+                Log.error(procedure + " #" + frame.serial() + " cannot run", e);
+                yield error(frame, Errno.ENOSYS, subject(call), procedure + ": " + e);
+            }
+            default -> {
+                Log.error(procedure + " #" + frame.serial() + " failed unexpectedly", failure);
+                yield error(frame, Errno.EIO, subject(call), procedure + ": " + failure);
+            }
+        };
     }
 
     /** Runs the handler of {@code call} and returns its reply value (null for {@code Void}). */
@@ -247,6 +334,9 @@ public final class Dispatcher {
 
     /** The path or device a call is about, for error replies whose exception did not name one. */
     static String subject(Call<?> call) {
+        if (call == null) {
+            return null;
+        }
         RecordComponent c = SUBJECT.get(call.getClass());
         if (c == null) {
             return null;

@@ -3,7 +3,6 @@ package io.jguest.daemon;
 import io.jguest.api.Errno;
 import io.jguest.protocol.ErrorReply;
 import io.jguest.protocol.Frame;
-import io.jguest.protocol.FrameCodec;
 import io.jguest.protocol.FrameKind;
 import io.jguest.protocol.Hello;
 import io.jguest.protocol.Procedure;
@@ -39,12 +38,12 @@ public final class Server {
 
     private static final long DRAIN_SECONDS = 60;
 
-    private final FrameCodec codec;
+    private final FrameChannel codec;
     private final Dispatcher dispatcher;
     private final ExecutorService workers;
     private final AtomicBoolean writeFailed = new AtomicBoolean();
 
-    public Server(FrameCodec codec, Dispatcher dispatcher, int workerThreads) {
+    Server(FrameChannel codec, Dispatcher dispatcher, int workerThreads) {
         this.codec = codec;
         this.dispatcher = dispatcher;
         this.workers = Executors.newFixedThreadPool(workerThreads, workerFactory());
@@ -88,7 +87,7 @@ public final class Server {
                     return End.SHUTDOWN;
                 }
                 try {
-                    workers.execute(() -> send(dispatcher.handle(frame)));
+                    workers.execute(() -> answer(frame));
                 } catch (RejectedExecutionException e) {
                     send(errorFrame(frame, Errno.EIO, "daemon is shutting down"));
                 }
@@ -109,6 +108,18 @@ public final class Server {
         }
     }
 
+    /** Runs a call on a worker and writes its reply (a PREAD reply is written by the dispatcher in place). */
+    private void answer(Frame frame) {
+        try {
+            Frame reply = dispatcher.handle(frame, codec);
+            if (reply != null) {
+                send(reply);
+            }
+        } catch (IOException e) {
+            writeFailed(e);
+        }
+    }
+
     /** Writes a reply; a reply too big for a frame becomes an error, a dead channel is logged once. */
     private void send(Frame frame) {
         try {
@@ -119,9 +130,13 @@ public final class Server {
                         + " bytes does not fit in a frame"));
             }
         } catch (IOException e) {
-            if (writeFailed.compareAndSet(false, true)) {
-                Log.error("writing to the channel failed", e);
-            }
+            writeFailed(e);
+        }
+    }
+
+    private void writeFailed(IOException e) {
+        if (writeFailed.compareAndSet(false, true)) {
+            Log.error("writing to the channel failed", e);
         }
     }
 

@@ -27,6 +27,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,8 +104,8 @@ final class Training {
         AtomicInteger status = new AtomicInteger(-1);
         Thread server = new Thread(() -> {
             try {
-                try (InputStream in = new BufferedInputStream(new FileInputStream(c2s.toFile()), 256 * 1024);
-                     OutputStream out = new BufferedOutputStream(new FileOutputStream(s2c.toFile()), 256 * 1024)) {
+                try (InputStream in = new FileInputStream(c2s.toFile());
+                     FileChannel out = new FileOutputStream(s2c.toFile()).getChannel()) {
                     status.set(DaemonMain.serve(new Channel("training", in, out), sysroot, runner, session,
                             options.workers()));
                 }

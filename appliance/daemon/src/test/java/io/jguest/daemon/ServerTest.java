@@ -1,5 +1,6 @@
 package io.jguest.daemon;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +13,7 @@ import io.jguest.api.Filesystem;
 import io.jguest.api.GuestFsException;
 import io.jguest.api.GuestSession;
 import io.jguest.api.LogicalVolume;
+import io.jguest.api.OpenFile;
 import io.jguest.api.Partition;
 import io.jguest.daemon.fs.LocalFileSystem;
 import io.jguest.daemon.fs.Sysroot;
@@ -32,9 +34,11 @@ import java.nio.channels.Pipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -70,8 +74,7 @@ class ServerTest {
         Pipe replies = Pipe.open();
         toServer = Channels.newOutputStream(calls.sink());
         host = new FrameCodec(Channels.newInputStream(replies.source()), toServer);
-        Server server = new Server(new FrameCodec(Channels.newInputStream(calls.source()),
-                Channels.newOutputStream(replies.sink())), new Dispatcher(files, new BarrierSession(),
+        Server server = new Server(new FrameChannel(Channels.newInputStream(calls.source()), replies.sink()), new Dispatcher(files, new BarrierSession(),
                 () -> prepared.set(true)), 8);
         serving = CompletableFuture.supplyAsync(() -> {
             try {
@@ -140,6 +143,44 @@ class ServerTest {
             assertEquals(FrameKind.REPLY, bye.kind());
             assertEquals(Server.End.SHUTDOWN, serving.get(5, TimeUnit.SECONDS));
             assertTrue(prepared.get());
+        });
+    }
+
+    @Test
+    void readsAndWritesOfLocalFilesTravelWholeAndInOrder() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            assertEquals(FrameKind.HELLO, host.read().kind());
+            send(1, new Calls.Create("/data.bin", 2, 0644, -1, -1));
+            long h = ((OpenFile) decode(host.read(), Procedure.CREATE)).handle();
+            byte[] data = new byte[(7 << 20) / 2];
+            new Random(7).nextBytes(data);
+            send(2, new Calls.Pwrite(h, 0, data));
+            assertEquals(data.length, decode(host.read(), Procedure.PWRITE));
+            // several big reads in flight: each reply frame must arrive whole, the last one short at EOF
+            int chunk = 1 << 20;
+            for (int i = 0; i < 4; i++) {
+                send(10 + i, new Calls.Pread(h, (long) i * chunk + 5, chunk));
+            }
+            for (int i = 0; i < 4; i++) {
+                Frame f = host.read();
+                int k = f.serial() - 10;
+                int from = k * chunk + 5;
+                byte[] expected = Arrays.copyOfRange(data, from, Math.min(data.length, from + chunk));
+                assertArrayEquals(expected, (byte[]) decode(f, Procedure.PREAD), "read #" + k);
+            }
+            send(20, new Calls.Pread(h, data.length + 100, 10));
+            assertArrayEquals(new byte[0], (byte[]) decode(host.read(), Procedure.PREAD));
+            send(21, new Calls.Pread(h + 100, 0, 10));
+            assertError(host.read(), 21, "EBADF");
+            send(22, new Calls.Pread(h, 0, Wire.MAX_IO + 1));
+            assertError(host.read(), 22, "EINVAL");
+            send(23, new Calls.Pread(h, -1, 10));
+            assertError(host.read(), 23, "EINVAL");
+            host.write(new Frame(24, Procedure.PWRITE.id(), FrameKind.CALL, new byte[] {1, 0, 0}));
+            assertError(host.read(), 24, "EPROTO");
+            send(25, new Calls.Pwrite(h, -1, new byte[1]));
+            assertError(host.read(), 25, "EINVAL");
+            assertArrayEquals(data, Files.readAllBytes(dir.resolve("data.bin")));
         });
     }
 

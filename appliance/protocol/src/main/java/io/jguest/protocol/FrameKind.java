@@ -11,7 +11,8 @@ public enum FrameKind {
     /** Daemon to host, once, first: a {@link Hello}. */
     HELLO;
 
-    static FrameKind of(int code) throws ProtocolException {
+    /** The kind with wire code {@code code}. */
+    public static FrameKind of(int code) throws ProtocolException {
         FrameKind[] all = values();
         if (code < 0 || code >= all.length) {
             throw new ProtocolException("unknown frame kind " + code);

@@ -51,14 +51,21 @@ public enum Procedure {
     CREATE(47, Calls.Create.class, OpenFile.class),
     READDIR_PLUS_MANY(48, Calls.ReaddirPlusMany.class, Calls.Listings.class);
 
-    private static final Map<Integer, Procedure> BY_ID = new HashMap<>();
+    /** Indexed by id: a lookup per frame boxes nothing. */
+    private static final Procedure[] BY_ID;
     private static final Map<Class<?>, Procedure> BY_CALL = new HashMap<>();
 
     static {
+        int max = 0;
         for (Procedure p : values()) {
-            if (BY_ID.put(p.id, p) != null || BY_CALL.put(p.callType, p) != null) {
+            max = Math.max(max, p.id);
+        }
+        BY_ID = new Procedure[max + 1];
+        for (Procedure p : values()) {
+            if (BY_ID[p.id] != null || BY_CALL.put(p.callType, p) != null) {
                 throw new ExceptionInInitializerError("duplicate procedure " + p);
             }
+            BY_ID[p.id] = p;
         }
     }
 
@@ -85,7 +92,7 @@ public enum Procedure {
     }
 
     public static Procedure byId(int id) throws ProtocolException {
-        Procedure p = BY_ID.get(id);
+        Procedure p = id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
         if (p == null) {
             throw new ProtocolException("unknown procedure id " + id);
         }

@@ -41,6 +41,12 @@ public final class RecordCodec {
      * array of exactly that size: a 4 MiB write is copied once, not regrown and copied again.
      */
     public static byte[] encode(Object value, Type type) {
+        byte[] hot = HotCodecs.encode(value, type);
+        return hot != null ? hot : encodeGeneric(value, type);
+    }
+
+    /** {@link #encode} without the hand-written codecs of {@link HotCodecs} (tests compare the two). */
+    static byte[] encodeGeneric(Object value, Type type) {
         ByteBuffer out = ByteBuffer.allocate(size(value, type));
         write(out, value, type);
         if (out.hasRemaining()) {
@@ -52,6 +58,12 @@ public final class RecordCodec {
 
     /** Decodes a whole body as a {@code type}; trailing bytes are an error. */
     public static Object decode(byte[] body, Type type) throws ProtocolException {
+        Object hot = HotCodecs.decode(body, type);
+        return hot != HotCodecs.NOT_HOT ? hot : decodeGeneric(body, type);
+    }
+
+    /** {@link #decode} without the hand-written codecs of {@link HotCodecs} (tests compare the two). */
+    static Object decodeGeneric(byte[] body, Type type) throws ProtocolException {
         ByteBuffer in = ByteBuffer.wrap(body);
         try {
             Object value = read(in, type);
@@ -68,7 +80,8 @@ public final class RecordCodec {
 
     /** The number of bytes {@link #encode} makes of {@code value} as a {@code type}, without encoding it. */
     public static int encodedSize(Object value, Type type) {
-        return size(value, type);
+        int hot = HotCodecs.size(value, type);
+        return hot >= 0 ? hot : size(value, type);
     }
 
     /** The number of bytes {@link #write} puts for {@code value}. */

@@ -24,6 +24,7 @@ import io.jguest.daemon.posix.Dirent;
 import io.jguest.daemon.posix.Libc;
 import io.jguest.daemon.posix.PosixException;
 import io.jguest.protocol.Wire;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -145,20 +146,38 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
 
     @Override
     public byte[] pread(long handle, long offset, int length) throws GuestFsException {
-        if (length < 0 || length > Wire.MAX_IO || offset < 0) {
-            throw new GuestFsException(Errno.EINVAL, null,
-                    "pread of " + length + " bytes at " + offset + " (at most " + Wire.MAX_IO + ")");
-        }
+        checkIo("pread", length, offset);
         return handles.use(handle, fd -> Libc.preadFully(fd, offset, length));
+    }
+
+    /**
+     * {@link #pread} into native memory, without a copy: reads {@code into.byteSize()} bytes (fewer
+     * only at end of file) and returns how many.
+     */
+    public int pread(long handle, long offset, MemorySegment into) throws GuestFsException {
+        checkIo("pread", into.byteSize(), offset);
+        return handles.use(handle, fd -> Libc.preadFully(fd, offset, into));
     }
 
     @Override
     public int pwrite(long handle, long offset, byte[] data) throws GuestFsException {
-        if (data == null || data.length > Wire.MAX_IO || offset < 0) {
-            throw new GuestFsException(Errno.EINVAL, null, "pwrite of "
-                    + (data == null ? "null" : data.length + " bytes") + " at " + offset);
+        if (data == null) {
+            throw new GuestFsException(Errno.EINVAL, null, "pwrite of null at " + offset);
         }
-        return handles.use(handle, fd -> Libc.pwriteFully(fd, offset, data));
+        return pwrite(handle, offset, data, 0, data.length);
+    }
+
+    /** {@link #pwrite} of {@code length} bytes of {@code data} from index {@code from}, without a copy. */
+    public int pwrite(long handle, long offset, byte[] data, int from, int length) throws GuestFsException {
+        checkIo("pwrite", length, offset);
+        return handles.use(handle, fd -> Libc.pwriteFully(fd, offset, data, from, length));
+    }
+
+    private static void checkIo(String what, long length, long offset) throws GuestFsException {
+        if (length < 0 || length > Wire.MAX_IO || offset < 0) {
+            throw new GuestFsException(Errno.EINVAL, null,
+                    what + " of " + length + " bytes at " + offset + " (at most " + Wire.MAX_IO + ")");
+        }
     }
 
     @Override

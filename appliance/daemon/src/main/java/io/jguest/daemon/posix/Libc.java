@@ -24,7 +24,7 @@ import java.util.List;
 /**
  * The libc calls the daemon needs, bound with FFM. Every binding captures {@code errno}; a failing
  * call throws {@link PosixException}. Thread-safe: each call uses its own confined arena, or (the hot
- * ones: stat, getdents, pread, pwrite) its thread's scratch memory. Struct
+ * ones: stat, getdents, pread, pwrite) its thread's scratch memory or the caller's. Struct
  * layouts are those of x86-64 Linux.
  */
 public final class Libc {
@@ -72,8 +72,9 @@ public final class Libc {
     private static final Downcall FSTATVFS = withErrno("fstatvfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final Downcall PREAD = withErrno("pread",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final Downcall PWRITE = withErrno("pwrite",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    /** pwrite(2) of a heap array, without copying it: critical, so the GC waits until it returns. */
+    private static final Downcall PWRITE_HEAP = withErrno("pwrite",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), Linker.Option.critical(true));
     private static final Downcall FSYNC = withErrno("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final Downcall FDATASYNC = withErrno("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final Downcall FTRUNCATE = withErrno("ftruncate",
@@ -259,53 +260,71 @@ public final class Libc {
      * into the thread's {@link Scratch} buffer (reused, never zeroed), then copies once into the result.
      */
     public static byte[] preadFully(int fd, long offset, int length) throws PosixException {
-        Scratch s = Scratch.get();
-        MemorySegment buf = s.io(length);
+        MemorySegment buf = Scratch.get().io(length);
+        int done = preadFully(fd, offset, buf.asSlice(0, length));
+        byte[] out = new byte[done];
+        MemorySegment.copy(buf, JAVA_BYTE, 0, out, 0, done);
+        return out;
+    }
+
+    /**
+     * Reads into native memory {@code into} until it is full or at end of file, without a copy;
+     * returns the number of bytes read (less than its size only at end of file).
+     */
+    public static int preadFully(int fd, long offset, MemorySegment into) throws PosixException {
+        MemorySegment callState = Scratch.get().callState;
+        long length = into.byteSize();
         long done = 0;
         while (done < length) {
             long n;
             try {
-                n = (long) PREAD.get().invokeExact(s.callState, fd, buf.asSlice(done), length - done, offset + done);
+                n = (long) PREAD.get().invokeExact(callState, fd, into.asSlice(done), length - done, offset + done);
             } catch (Throwable t) {
                 throw nativeFailure("pread", t);
             }
-            if (n < 0 && errno(s.callState) == EINTR) {
+            if (n < 0 && errno(callState) == EINTR) {
                 continue;
             }
-            check(n, s.callState, "pread");
+            check(n, callState, "pread");
             if (n == 0) {
                 break;
             }
             done += n;
         }
-        byte[] out = new byte[(int) done];
-        MemorySegment.copy(buf, JAVA_BYTE, 0, out, 0, out.length);
-        return out;
+        return (int) done;
     }
 
-    /** Writes all of {@code data} (looping over short writes) from the thread's {@link Scratch} buffer; returns its length. */
+    /** Writes all of {@code data} (looping over short writes); returns its length. */
     public static int pwriteFully(int fd, long offset, byte[] data) throws PosixException {
-        Scratch s = Scratch.get();
-        MemorySegment buf = s.io(data.length);
-        MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
+        return pwriteFully(fd, offset, data, 0, data.length);
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code data} from index {@code from}, looping over short writes,
+     * straight from the array (a critical downcall: the GC waits for the write instead of the data
+     * being copied to native memory first); returns {@code length}.
+     */
+    public static int pwriteFully(int fd, long offset, byte[] data, int from, int length) throws PosixException {
+        MemorySegment callState = Scratch.get().callState;
+        MemorySegment src = MemorySegment.ofArray(data).asSlice(from, length);
         long done = 0;
-        while (done < data.length) {
+        while (done < length) {
             long n;
             try {
-                n = (long) PWRITE.get().invokeExact(s.callState, fd, buf.asSlice(done), data.length - done, offset + done);
+                n = (long) PWRITE_HEAP.get().invokeExact(callState, fd, src.asSlice(done), length - done, offset + done);
             } catch (Throwable t) {
                 throw nativeFailure("pwrite", t);
             }
-            if (n < 0 && errno(s.callState) == EINTR) {
+            if (n < 0 && errno(callState) == EINTR) {
                 continue;
             }
-            check(n, s.callState, "pwrite");
+            check(n, callState, "pwrite");
             if (n == 0) {
                 throw new PosixException(28, "pwrite");
             }
             done += n;
         }
-        return data.length;
+        return length;
     }
 
     public static void fsync(int fd, boolean dataOnly) throws PosixException {
