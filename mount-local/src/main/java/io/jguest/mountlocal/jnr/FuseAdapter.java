@@ -42,13 +42,11 @@ final class FuseAdapter extends FuseStubFS {
     private static final long UNKNOWN_INO = 0xffffffffL;
 
     private final MountOperations ops;
-    private final boolean trace;
     private final AtomicLong requests = new AtomicLong();
 
     /** Loads libfuse 2 (jnr-fuse's constructor does); throws whatever the loader throws. */
-    FuseAdapter(MountOperations ops, boolean trace) {
+    FuseAdapter(MountOperations ops) {
         this.ops = ops;
-        this.trace = trace;
         // struct fuse_operations ends its flags with C bit fields (nullpath_ok:1, nopath:1,
         // utime_omit_ok:1, reserved:29) that jnr-fuse lays out as bytes. Setting utime_omit_ok (bit 2 of
         // that word) makes libfuse call utimens for a change of one time only, with UTIME_OMIT/UTIME_NOW
@@ -62,7 +60,7 @@ final class FuseAdapter extends FuseStubFS {
      * ones a few. The adapter made for it is never run, so it needs no operations.
      */
     static void preload() {
-        new FuseAdapter(null, false);
+        new FuseAdapter(null);
     }
 
     /** Bit 2 of the fuse_operations flag word (little-endian: its first byte). */
@@ -83,26 +81,20 @@ final class FuseAdapter extends FuseStubFS {
         int run() throws Exception;
     }
 
-    /** Every callback goes through here: counts, traces, and turns every Throwable into -errno. */
-    private int call(String op, String path, Object detail, Body body) {
+    /**
+     * Every callback goes through here: counts, and turns every Throwable into -errno. (Tracing for
+     * {@code -x} is {@link io.jguest.mountlocal.TracingOperations}, around the operations.)
+     */
+    private int call(String op, String path, Body body) {
         requests.incrementAndGet();
-        int result;
         try {
-            result = body.run();
+            return body.run();
         } catch (GuestFsException e) {
-            result = -HostErrno.of(e.errno());
-            if (trace) {
-                log.info("{}({}{}) = {}", op, path, detail == null ? "" : ", " + detail, e.errno());
-            }
-            return result;
+            return -HostErrno.of(e.errno());
         } catch (Throwable e) {
             log.warn("{} {}: {} (answering EIO)", op, path, e.toString(), e);
             return -EIO;
         }
-        if (trace) {
-            log.info("{}({}{}) = {}", op, path, detail == null ? "" : ", " + detail, result);
-        }
-        return result;
     }
 
     private Caller caller() {
@@ -114,7 +106,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int getattr(String path, FileStat stat) {
-        return call("getattr", path, null, () -> {
+        return call("getattr", path, () -> {
             fill(stat, ops.getattr(path));
             return 0;
         });
@@ -123,7 +115,7 @@ final class FuseAdapter extends FuseStubFS {
     @Override
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
         long fh = fi.fh.get();
-        return call("fgetattr", path, fh, () -> {
+        return call("fgetattr", path, () -> {
             fill(stat, ops.fgetattr(path, fh));
             return 0;
         });
@@ -153,18 +145,18 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int opendir(String path, FuseFileInfo fi) {
-        return call("opendir", path, null, () -> 0);
+        return call("opendir", path, () -> 0);
     }
 
     @Override
     public int releasedir(String path, FuseFileInfo fi) {
-        return call("releasedir", path, null, () -> 0);
+        return call("releasedir", path, () -> 0);
     }
 
     /** Every entry in one go with offset 0: libfuse buffers the whole listing, so it never fills up. */
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filler, @off_t long offset, FuseFileInfo fi) {
-        return call("readdir", path, null, () -> {
+        return call("readdir", path, () -> {
             List<DirEntry> entries = ops.readdir(path);
             FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
             Pointer stp = Struct.getMemory(st);
@@ -214,7 +206,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int mkdir(String path, @jnr.ffi.types.mode_t long mode) {
-        return call("mkdir", path, Long.toOctalString(mode), () -> {
+        return call("mkdir", path, () -> {
             ops.mkdir(path, (int) mode & PERMISSIONS, caller());
             return 0;
         });
@@ -222,7 +214,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int rmdir(String path) {
-        return call("rmdir", path, null, () -> {
+        return call("rmdir", path, () -> {
             ops.rmdir(path);
             return 0;
         });
@@ -232,7 +224,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int readlink(String path, Pointer buf, @size_t long size) {
-        return call("readlink", path, null, () -> {
+        return call("readlink", path, () -> {
             byte[] target = ops.readlink(path).getBytes(StandardCharsets.UTF_8);
             if (size <= 0) {
                 return 0;
@@ -246,7 +238,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int symlink(String target, String linkPath) {
-        return call("symlink", linkPath, target, () -> {
+        return call("symlink", linkPath, () -> {
             ops.symlink(target, linkPath, caller());
             return 0;
         });
@@ -254,7 +246,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int link(String existing, String newPath) {
-        return call("link", newPath, existing, () -> {
+        return call("link", newPath, () -> {
             ops.link(existing, newPath);
             return 0;
         });
@@ -262,7 +254,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int unlink(String path) {
-        return call("unlink", path, null, () -> {
+        return call("unlink", path, () -> {
             ops.unlink(path);
             return 0;
         });
@@ -270,7 +262,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int rename(String from, String to) {
-        return call("rename", from, to, () -> {
+        return call("rename", from, () -> {
             ops.rename(from, to, 0);
             return 0;
         });
@@ -278,7 +270,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int mknod(String path, @jnr.ffi.types.mode_t long mode, @jnr.ffi.types.dev_t long rdev) {
-        return call("mknod", path, Long.toOctalString(mode), () -> {
+        return call("mknod", path, () -> {
             ops.mknod(path, (int) mode, rdev, caller());
             return 0;
         });
@@ -288,7 +280,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int chmod(String path, @jnr.ffi.types.mode_t long mode) {
-        return call("chmod", path, Long.toOctalString(mode), () -> {
+        return call("chmod", path, () -> {
             ops.chmod(path, (int) mode & PERMISSIONS);
             return 0;
         });
@@ -297,7 +289,7 @@ final class FuseAdapter extends FuseStubFS {
     /** (uid_t) -1 arrives as 4294967295: the int cast gives back -1 (unchanged). */
     @Override
     public int chown(String path, @jnr.ffi.types.uid_t long uid, @jnr.ffi.types.gid_t long gid) {
-        return call("chown", path, uid + ":" + gid, () -> {
+        return call("chown", path, () -> {
             ops.chown(path, (int) uid, (int) gid);
             return 0;
         });
@@ -305,7 +297,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int truncate(String path, @off_t long size) {
-        return call("truncate", path, size, () -> {
+        return call("truncate", path, () -> {
             ops.truncate(path, size);
             return 0;
         });
@@ -314,7 +306,7 @@ final class FuseAdapter extends FuseStubFS {
     @Override
     public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
         long fh = fi.fh.get();
-        return call("ftruncate", path, size, () -> {
+        return call("ftruncate", path, () -> {
             ops.ftruncate(path, fh, size);
             return 0;
         });
@@ -322,7 +314,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int utimens(String path, Timespec[] times) {
-        return call("utimens", path, null, () -> {
+        return call("utimens", path, () -> {
             ops.utimens(path, toRecord(times[0]), toRecord(times[1]));
             return 0;
         });
@@ -335,7 +327,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int statfs(String path, Statvfs st) {
-        return call("statfs", path, null, () -> {
+        return call("statfs", path, () -> {
             StatVfs v = ops.statfs(path);
             st.f_bsize.set(v.bsize());
             st.f_frsize.set(v.frsize());
@@ -354,7 +346,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int access(String path, int mask) {
-        return call("access", path, mask, () -> {
+        return call("access", path, () -> {
             ops.access(path, mask, caller());
             return 0;
         });
@@ -365,7 +357,7 @@ final class FuseAdapter extends FuseStubFS {
     @Override
     public int open(String path, FuseFileInfo fi) {
         int flags = fi.flags.get();
-        return call("open", path, Integer.toOctalString(flags), () -> {
+        return call("open", path, () -> {
             fi.fh.set(ops.open(path, flags));
             return 0;
         });
@@ -374,7 +366,7 @@ final class FuseAdapter extends FuseStubFS {
     @Override
     public int create(String path, @jnr.ffi.types.mode_t long mode, FuseFileInfo fi) {
         int flags = fi.flags.get();
-        return call("create", path, Long.toOctalString(mode), () -> {
+        return call("create", path, () -> {
             fi.fh.set(ops.create(path, flags, (int) mode & PERMISSIONS, caller()));
             return 0;
         });
@@ -383,7 +375,7 @@ final class FuseAdapter extends FuseStubFS {
     @Override
     public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
         long fh = fi.fh.get();
-        return call("read", path, size + "@" + offset, () -> {
+        return call("read", path, () -> {
             byte[] data = ops.read(path, fh, offset, (int) size);
             int n = (int) Math.min(data.length, size);
             buf.put(0, data, 0, n);
@@ -394,7 +386,7 @@ final class FuseAdapter extends FuseStubFS {
     @Override
     public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
         long fh = fi.fh.get();
-        return call("write", path, size + "@" + offset, () -> {
+        return call("write", path, () -> {
             byte[] data = new byte[(int) size];
             buf.get(0, data, 0, data.length);
             return ops.write(path, fh, offset, data, data.length);
@@ -404,7 +396,7 @@ final class FuseAdapter extends FuseStubFS {
     @Override
     public int flush(String path, FuseFileInfo fi) {
         long fh = fi.fh.get();
-        return call("flush", path, null, () -> {
+        return call("flush", path, () -> {
             ops.flush(path, fh);
             return 0;
         });
@@ -413,7 +405,7 @@ final class FuseAdapter extends FuseStubFS {
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
         long fh = fi.fh.get();
-        return call("fsync", path, isdatasync, () -> {
+        return call("fsync", path, () -> {
             ops.fsync(path, fh, isdatasync != 0);
             return 0;
         });
@@ -422,7 +414,7 @@ final class FuseAdapter extends FuseStubFS {
     @Override
     public int release(String path, FuseFileInfo fi) {
         long fh = fi.fh.get();
-        return call("release", path, null, () -> {
+        return call("release", path, () -> {
             ops.release(path, fh);
             return 0;
         });
@@ -432,12 +424,12 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int getxattr(String path, String name, Pointer value, @size_t long size) {
-        return call("getxattr", path, name, () -> copyOut(ops.getxattr(path, name), value, size));
+        return call("getxattr", path, () -> copyOut(ops.getxattr(path, name), value, size));
     }
 
     @Override
     public int listxattr(String path, Pointer list, @size_t long size) {
-        return call("listxattr", path, null, () -> {
+        return call("listxattr", path, () -> {
             List<String> all = ops.listxattr(path);
             ByteBuffer names = ByteBuffer.allocate(sizeOfNames(all));
             for (String n : all) {
@@ -469,7 +461,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
-        return call("setxattr", path, name, () -> {
+        return call("setxattr", path, () -> {
             byte[] data = new byte[(int) size];
             value.get(0, data, 0, data.length);
             ops.setxattr(path, name, data, flags);
@@ -479,7 +471,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int removexattr(String path, String name) {
-        return call("removexattr", path, name, () -> {
+        return call("removexattr", path, () -> {
             ops.removexattr(path, name);
             return 0;
         });

@@ -87,7 +87,7 @@ public final class JnrLocalMount implements LocalMount {
         Object parentDevice = device(mp.getParent() == null ? mp : mp.getParent(), mp);
         FuseAdapter adapter;
         try {
-            adapter = new FuseAdapter(ops, config.trace());
+            adapter = new FuseAdapter(ops);
         } catch (Throwable e) {
             throw new MountException(mp + ": cannot load libfuse 2 (libfuse.so.2): install libfuse2 (" + e.getMessage()
                     + ")", e);
