@@ -130,7 +130,10 @@ public final class QemuGuest extends RemoteGuest implements Guest {
 
             channel = accept(server, qemu, deadline);
             server.close();
+            // qemu is connected: the socket and its private directory are no longer needed, and
+            // removing them now means not even a SIGKILL of this process can leave them behind
             Files.deleteIfExists(socket);
+            Files.deleteIfExists(tempDir);
             rpc = new RpcClient(new BufferedInputStream(SocketStreams.in(channel), 1 << 16),
                     new BufferedOutputStream(SocketStreams.out(channel), 1 << 16), channel);
             RpcClient watched = rpc;
