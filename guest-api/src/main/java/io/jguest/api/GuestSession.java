@@ -31,4 +31,16 @@ public interface GuestSession {
 
     /** Flushes every guest filesystem to the disks. */
     void sync() throws GuestFsException;
+
+    /**
+     * Inspects the disks for operating systems (libguestfs's {@code inspect_os} and its getters in one
+     * call). Activates LVM, mounts every filesystem read-only in a private place, applies the
+     * inspection rules, and unmounts them again: nothing stays mounted, {@link #mount} is free to use
+     * the filesystems afterwards. Unreadable files become warnings, not failures.
+     *
+     * @param explain whether to return the derivation of each conclusion
+     */
+    default InspectionReport inspectOs(boolean explain) throws GuestFsException {
+        throw new GuestFsException(Errno.ENOSYS, null, "this session cannot inspect");
+    }
 }

@@ -1,0 +1,39 @@
+package io.jguest.inspection.rules;
+
+import java.util.List;
+
+/**
+ * A ground atom: a predicate and its string arguments. {@link #toString()} prints it in the rule
+ * language's syntax, e.g. {@code distro("/dev/sda2", "debian")}.
+ */
+public record Fact(String predicate, List<String> args) {
+    public Fact {
+        args = List.copyOf(args);
+    }
+
+    public static Fact of(String predicate, String... args) {
+        return new Fact(predicate, List.of(args));
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder(predicate).append('(');
+        for (int i = 0; i < args.size(); i++) {
+            if (i > 0) {
+                b.append(", ");
+            }
+            b.append('"');
+            for (char c : args.get(i).toCharArray()) {
+                switch (c) {
+                    case '"' -> b.append("\\\"");
+                    case '\\' -> b.append("\\\\");
+                    case '\n' -> b.append("\\n");
+                    case '\t' -> b.append("\\t");
+                    default -> b.append(c);
+                }
+            }
+            b.append('"');
+        }
+        return b.append(')').toString();
+    }
+}
