@@ -46,9 +46,12 @@ public final class LocalSession implements GuestSession {
     private final Blkid blkid;
     private final Lvm lvm;
     private final MountTable mounts;
+    /** Where inspection mounts each filesystem read-only: outside the sysroot, private to the daemon. */
+    private final Path inspectDir;
 
     LocalSession(Sysroot sysroot, CommandRunner runner, DeviceWait deviceWait, SysBlock sysBlock, Path dev,
-                 Path mountinfo) {
+                 Path mountinfo, Path inspectDir) {
+        this.inspectDir = inspectDir;
         this.sysroot = sysroot;
         this.deviceWait = deviceWait;
         this.sysBlock = sysBlock;
@@ -66,16 +69,17 @@ public final class LocalSession implements GuestSession {
     /** As {@link #create(Sysroot, CommandRunner)} with another wait (tests: one that never waits). */
     public static LocalSession create(Sysroot sysroot, CommandRunner runner, DeviceWait wait) {
         return new LocalSession(sysroot, runner, wait, new SysBlock(Path.of("/sys/block")), Path.of("/dev"),
-                Path.of("/proc/self/mountinfo"));
+                Path.of("/proc/self/mountinfo"), Path.of("/run/jguest-inspect"));
     }
 
     /**
      * A session on another {@code /sys/block} and {@code /dev} tree and mountinfo file (the AOT
-     * training run fakes them on the build host).
+     * training run fakes them on the build host). Inspection mounts go to {@code inspect} beside {@code dev}.
      */
     public static LocalSession create(Sysroot sysroot, CommandRunner runner, DeviceWait wait, Path sysBlock, Path dev,
                                       Path mountinfo) {
-        return new LocalSession(sysroot, runner, wait, new SysBlock(sysBlock), dev, mountinfo);
+        return new LocalSession(sysroot, runner, wait, new SysBlock(sysBlock), dev, mountinfo,
+                dev.resolveSibling("inspect"));
     }
 
     // ---------------------------------------------------------------- devices
@@ -240,11 +244,8 @@ public final class LocalSession implements GuestSession {
     private static final Set<String> NOT_MOUNTABLE = Set.of("swap", "LVM2_member", "crypto_LUKS",
             "linux_raid_member", "zfs_member", "unknown", "");
 
-    /** Where inspection mounts each filesystem read-only: outside the sysroot, private to the daemon. */
-    private static final Path INSPECT_DIR = Path.of("/run/jguest-inspect");
-
     /**
-     * Activates LVM, mounts every filesystem read-only under {@link #INSPECT_DIR}, runs the inspection
+     * Activates LVM, mounts every filesystem read-only under the inspection directory, runs the inspection
      * rules over them and unmounts them all again (also when inspection fails). A filesystem that does
      * not mount is a warning in the report.
      */
@@ -273,7 +274,7 @@ public final class LocalSession implements GuestSession {
                 if (NOT_MOUNTABLE.contains(fs.type())) {
                     continue;
                 }
-                Path target = INSPECT_DIR.resolve(Integer.toString(n++));
+                Path target = inspectDir.resolve(Integer.toString(n++));
                 try {
                     Files.createDirectories(target);
                     String device = names.toKernel(fs.device());
@@ -293,7 +294,8 @@ public final class LocalSession implements GuestSession {
             for (Path target : mounted.values()) {
                 try {
                     mounts.unmount(target);
-                } catch (GuestFsException e) {
+                    Files.deleteIfExists(target);
+                } catch (IOException e) {
                     Log.warn("inspection: " + e.getMessage());
                 }
             }
