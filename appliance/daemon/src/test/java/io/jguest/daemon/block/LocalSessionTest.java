@@ -52,7 +52,7 @@ class LocalSessionTest {
                         + "DEVNAME=" + d + "sda1\nTYPE=xfs\nUUID=u-1\n\n"
                         + "DEVNAME=" + d + "sda5\nTYPE=LVM2_member\nUUID=u-5\n", "");
         session = new LocalSession(sysroot, runner, DeviceWait.none(), new SysBlock(block), dir.resolve("dev"),
-                dir.resolve("mountinfo"));
+                dir.resolve("mountinfo"), dir.resolve("inspect"));
     }
 
     private static String partitionProps(String device, String type, int n) {
