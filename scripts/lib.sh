@@ -88,3 +88,12 @@ jguest_java() {
         "-Djguest.daemon.classpath=$JGUEST_DIST/daemon" \
         -cp "$JGUEST_DIST/lib/*" "$main" "$@"
 }
+
+# Benchmark helpers: microseconds now; seconds between two of them; "median halfrange" of values.
+jguest_now_us() { printf '%s' "${EPOCHREALTIME/./}"; }
+jguest_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e6 }'; }
+jguest_stats() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%.3f %.3f\n", m, (v[NR] - v[1]) / 2 }'
+}

@@ -206,6 +206,7 @@ public final class Dispatcher {
                 session.umountAll();
                 yield null;
             }
+            case Calls.InspectOs c -> session.inspectOs(c.explain());
             case Calls.Sync c -> {
                 session.sync();
                 yield null;

@@ -136,6 +136,7 @@ final class Training {
         ok(new Calls.ListPartitions());
         ok(new Calls.ListFilesystems());
         ok(new Calls.LvmActivateAll());
+        call(new Calls.InspectOs(true)); // the rules engine and detectors, on the canned devices
         // The mount command is canned; /dev/loop0 is the host's if it has one (else ENOENT).
         call(new Calls.Mount("/dev/loop0", "/", "ro", null));
         call(new Calls.Mount("/dev/loop0", "/mnt", "", "ext4"));

@@ -4,6 +4,7 @@ import io.jguest.api.BlockDevice;
 import io.jguest.api.DirEntry;
 import io.jguest.api.FileAttributes;
 import io.jguest.api.Filesystem;
+import io.jguest.api.InspectionReport;
 import io.jguest.api.LogicalVolume;
 import io.jguest.api.OpenFile;
 import io.jguest.api.Partition;
@@ -47,6 +48,8 @@ public final class Calls {
     public record Mount(String device, String mountpoint, String options, String fstype) implements Call<Void> {}
     public record UmountAll() implements Call<Void> {}
     public record Sync() implements Call<Void> {}
+    /** Inspection ({@link io.jguest.api.GuestSession#inspectOs}); derivations only when {@code explain}. */
+    public record InspectOs(boolean explain) implements Call<InspectionReport> {}
     /** Sync, unmount all, reply, then power off. */
     public record Shutdown() implements Call<Void> {}
 

@@ -1,6 +1,7 @@
 package io.jguest.protocol;
 
 import io.jguest.api.FileAttributes;
+import io.jguest.api.InspectionReport;
 import io.jguest.api.OpenFile;
 import io.jguest.api.StatVfs;
 import java.util.HashMap;
@@ -49,7 +50,8 @@ public enum Procedure {
     SETXATTR(45, Calls.Setxattr.class, Void.class),
     REMOVEXATTR(46, Calls.Removexattr.class, Void.class),
     CREATE(47, Calls.Create.class, OpenFile.class),
-    READDIR_PLUS_MANY(48, Calls.ReaddirPlusMany.class, Calls.Listings.class);
+    READDIR_PLUS_MANY(48, Calls.ReaddirPlusMany.class, Calls.Listings.class),
+    INSPECT_OS(49, Calls.InspectOs.class, InspectionReport.class);
 
     /** Indexed by id: a lookup per frame boxes nothing. */
     private static final Procedure[] BY_ID;

@@ -8,16 +8,21 @@ import io.jguest.api.FileType;
 import io.jguest.api.Filesystem;
 import io.jguest.api.GuestFsException;
 import io.jguest.api.GuestSession;
+import io.jguest.api.InspectionReport;
 import io.jguest.api.LogicalVolume;
 import io.jguest.api.Partition;
 import io.jguest.daemon.Log;
 import io.jguest.daemon.fs.Sysroot;
 import io.jguest.daemon.posix.Libc;
+import io.jguest.inspection.InspectionInput;
+import io.jguest.inspection.Inspector;
 import io.jguest.daemon.posix.PosixException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,9 +46,12 @@ public final class LocalSession implements GuestSession {
     private final Blkid blkid;
     private final Lvm lvm;
     private final MountTable mounts;
+    /** Where inspection mounts each filesystem read-only: outside the sysroot, private to the daemon. */
+    private final Path inspectDir;
 
     LocalSession(Sysroot sysroot, CommandRunner runner, DeviceWait deviceWait, SysBlock sysBlock, Path dev,
-                 Path mountinfo) {
+                 Path mountinfo, Path inspectDir) {
+        this.inspectDir = inspectDir;
         this.sysroot = sysroot;
         this.deviceWait = deviceWait;
         this.sysBlock = sysBlock;
@@ -61,16 +69,17 @@ public final class LocalSession implements GuestSession {
     /** As {@link #create(Sysroot, CommandRunner)} with another wait (tests: one that never waits). */
     public static LocalSession create(Sysroot sysroot, CommandRunner runner, DeviceWait wait) {
         return new LocalSession(sysroot, runner, wait, new SysBlock(Path.of("/sys/block")), Path.of("/dev"),
-                Path.of("/proc/self/mountinfo"));
+                Path.of("/proc/self/mountinfo"), Path.of("/run/jguest-inspect"));
     }
 
     /**
      * A session on another {@code /sys/block} and {@code /dev} tree and mountinfo file (the AOT
-     * training run fakes them on the build host).
+     * training run fakes them on the build host). Inspection mounts go to {@code inspect} beside {@code dev}.
      */
     public static LocalSession create(Sysroot sysroot, CommandRunner runner, DeviceWait wait, Path sysBlock, Path dev,
                                       Path mountinfo) {
-        return new LocalSession(sysroot, runner, wait, new SysBlock(sysBlock), dev, mountinfo);
+        return new LocalSession(sysroot, runner, wait, new SysBlock(sysBlock), dev, mountinfo,
+                dev.resolveSibling("inspect"));
     }
 
     // ---------------------------------------------------------------- devices
@@ -125,6 +134,14 @@ public final class LocalSession implements GuestSession {
     }
 
     private List<Partition> partitions() throws GuestFsException {
+        return probePartitions().partitions();
+    }
+
+    /** Partitions in kernel names, with their GPT names (PARTLABEL) by device. */
+    private record ProbedPartitions(List<Partition> partitions, Map<String, String> labels) {
+    }
+
+    private ProbedPartitions probePartitions() throws GuestFsException {
         List<String> devices = new ArrayList<>();
         List<Partition> raw = new ArrayList<>();
         for (String disk : sysBlock.disks()) {
@@ -140,13 +157,18 @@ public final class LocalSession implements GuestSession {
         }
         Map<String, Map<String, String>> probed = blkid.probe(devices);
         List<Partition> out = new ArrayList<>(raw.size());
+        Map<String, String> labels = new HashMap<>();
         for (Partition p : raw) {
             Map<String, String> props = probed.getOrDefault(p.device(), Map.of());
             out.add(new Partition(p.device(), p.disk(), p.number(), p.start(), p.size(),
                     props.get("PART_ENTRY_SCHEME"), lower(props.get("PART_ENTRY_TYPE")),
                     lower(props.get("PART_ENTRY_UUID"))));
+            String name = props.get("PART_ENTRY_NAME");
+            if (name != null && !name.isEmpty()) {
+                labels.put(p.device(), name);
+            }
         }
-        return out;
+        return new ProbedPartitions(out, labels);
     }
 
     private static String lower(String s) {
@@ -214,6 +236,79 @@ public final class LocalSession implements GuestSession {
             return List.of();
         }
         return lvm.activateAll();
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /** Filesystem types inspection never mounts: containers, swap, nothing recognised. */
+    private static final Set<String> NOT_MOUNTABLE = Set.of("swap", "LVM2_member", "crypto_LUKS",
+            "linux_raid_member", "zfs_member", "unknown", "");
+
+    /**
+     * Activates LVM, mounts every filesystem read-only under the inspection directory, runs the inspection
+     * rules over them and unmounts them all again (also when inspection fails). A filesystem that does
+     * not mount is a warning in the report.
+     */
+    @Override
+    public InspectionReport inspectOs(boolean explain) throws GuestFsException {
+        List<LogicalVolume> lvs = lvmActivateAll();
+        List<BlockDevice> disks = listDevices();
+        DeviceNames names = names();
+        ProbedPartitions probed = probePartitions();
+        List<Partition> partitions = new ArrayList<>();
+        Map<String, String> labels = new HashMap<>();
+        for (Partition p : probed.partitions()) {
+            partitions.add(new Partition(names.toUser(p.device()), names.toUser(p.disk()), p.number(), p.start(),
+                    p.size(), p.tableType(), p.type(), p.uuid()));
+            String label = probed.labels().get(p.device());
+            if (label != null) {
+                labels.put(names.toUser(p.device()), label);
+            }
+        }
+        List<Filesystem> filesystems = listFilesystems();
+        List<String> warnings = new ArrayList<>();
+        Map<String, Path> mounted = new LinkedHashMap<>();
+        try {
+            int n = 0;
+            for (Filesystem fs : filesystems) {
+                if (NOT_MOUNTABLE.contains(fs.type())) {
+                    continue;
+                }
+                Path target = inspectDir.resolve(Integer.toString(n++));
+                try {
+                    Files.createDirectories(target);
+                    String device = names.toKernel(fs.device());
+                    deviceWait.awaitFilesystem(fs.type());
+                    mounts.mount(device, fs.device(), target, readOnlyOptions(fs.type()), fs.type());
+                    mounted.put(fs.device(), target);
+                } catch (IOException e) {
+                    warnings.add(fs.device() + ": not inspected: cannot mount it read-only (" + fs.type() + "): "
+                            + e.getMessage());
+                }
+            }
+            InspectionReport report = Inspector.create().inspect(
+                    new InspectionInput(disks, partitions, labels, filesystems, lvs, mounted), explain);
+            warnings.addAll(report.warnings());
+            return new InspectionReport(report.roots(), warnings, report.explanations());
+        } finally {
+            for (Path target : mounted.values()) {
+                try {
+                    mounts.unmount(target);
+                    Files.deleteIfExists(target);
+                } catch (IOException e) {
+                    Log.warn("inspection: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Read-only mount options that also keep a journal from being replayed. */
+    static String readOnlyOptions(String fstype) {
+        return switch (fstype) {
+            case "ext3", "ext4" -> "ro,noload";
+            case "xfs" -> "ro,norecovery";
+            default -> "ro";
+        };
     }
 
     // ---------------------------------------------------------------- mounts

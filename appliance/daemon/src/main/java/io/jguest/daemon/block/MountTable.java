@@ -81,6 +81,19 @@ final class MountTable {
         Log.info("mounted " + device + " on " + mountpoint + (fstype == null ? "" : " (" + fstype + ")"));
     }
 
+    /** Unmounts {@code target}, mounted by {@link #mount}, and forgets it. */
+    void unmount(Path target) throws GuestFsException {
+        try {
+            umount(target.toString());
+        } catch (PosixException e) {
+            throw new GuestFsException(e.errno(), target.toString(), "umount: " + e.getMessage(), e);
+        } finally {
+            synchronized (mounted) {
+                mounted.removeIf(m -> m.target().equals(target));
+            }
+        }
+    }
+
     List<Mounted> mounted() {
         synchronized (mounted) {
             return List.copyOf(mounted);

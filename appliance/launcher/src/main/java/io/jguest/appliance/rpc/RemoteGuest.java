@@ -8,6 +8,7 @@ import io.jguest.api.Filesystem;
 import io.jguest.api.GuestFileSystem;
 import io.jguest.api.GuestFsException;
 import io.jguest.api.GuestSession;
+import io.jguest.api.InspectionReport;
 import io.jguest.api.LogicalVolume;
 import io.jguest.api.OpenFile;
 import io.jguest.api.OpenFlags;
@@ -62,6 +63,11 @@ public class RemoteGuest implements GuestSession, GuestFileSystem {
     @Override
     public void umountAll() throws GuestFsException {
         rpc.call(new Calls.UmountAll());
+    }
+
+    @Override
+    public InspectionReport inspectOs(boolean explain) throws GuestFsException {
+        return rpc.call(new Calls.InspectOs(explain));
     }
 
     @Override
