@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
             "  guest-inspect -a win-c.qcow2 -a win-d.qcow2 --json",
             "  guest-inspect -a disk.img --explain",
             "", "Exit status: 0 when at least one operating system was found, 1 when none was or on any error."})
-public final class GuestInspectCommand implements Callable<Integer> {
+final class GuestInspectCommand implements Callable<Integer> {
     private final Cli cli;
 
     @Mixin
