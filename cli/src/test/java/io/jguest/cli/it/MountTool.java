@@ -102,6 +102,11 @@ final class MountTool implements AutoCloseable {
         return run("guestunmount", args);
     }
 
+    /** guest-inspect ARGS... (it mounts nothing, but runs confined like the others). */
+    Result guestInspect(String... args) {
+        return run("guest-inspect", args);
+    }
+
     /** The pid of the guestmount process serving {@code mountpoint}, from its pid file. */
     long serverPid(Path mountpoint) {
         try {
