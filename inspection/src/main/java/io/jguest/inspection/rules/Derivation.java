@@ -8,7 +8,8 @@ import java.util.List;
  * @param fact     the fact ({@code not p(...)} facts are those of a negated atom that held because
  *                 {@code p(...)} did not)
  * @param how      {@code input}, {@code fact at FILE:LINE}, {@code built-in}, {@code absent} (for a
- *                 negated atom) or {@code rule at FILE:LINE: <the rule's text>}
+ *                 negated atom) or {@code rule at FILE:LINE: <the rule's text>} (possibly followed by a
+ *                 bracketed note saying why premises are not shown, see {@link Model#explain})
  * @param premises the derivations of the body's atoms, in body order (empty unless a rule)
  */
 public record Derivation(String fact, String how, List<Derivation> premises) {

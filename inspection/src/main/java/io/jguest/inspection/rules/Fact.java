@@ -17,13 +17,24 @@ public record Fact(String predicate, List<String> args) {
 
     @Override
     public String toString() {
+        return format(predicate, args.toArray(new String[0]));
+    }
+
+    /** {@code predicate(args)} in the rule language's syntax; a null argument prints as {@code _}. */
+    static String format(String predicate, String[] args) {
         StringBuilder b = new StringBuilder(predicate).append('(');
-        for (int i = 0; i < args.size(); i++) {
+        for (int i = 0; i < args.length; i++) {
             if (i > 0) {
                 b.append(", ");
             }
+            String a = args[i];
+            if (a == null) {
+                b.append('_');
+                continue;
+            }
             b.append('"');
-            for (char c : args.get(i).toCharArray()) {
+            for (int j = 0; j < a.length(); j++) {
+                char c = a.charAt(j);
                 switch (c) {
                     case '"' -> b.append("\\\"");
                     case '\\' -> b.append("\\\\");

@@ -2,13 +2,17 @@ package io.jguest.inspection.rules;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A parsed and checked rules program, ready to evaluate any number of times. Immutable and
  * thread-safe.
  */
 public final class Program {
-    private Program() {
+    private final Plan plan;
+
+    private Program(Plan plan) {
+        this.plan = plan;
     }
 
     /**
@@ -19,10 +23,14 @@ public final class Program {
      * @param inputs   predicates whose facts {@link #evaluate} is given: name → arity
      * @throws RulesException a syntax error, an undefined predicate, a wrong arity, an unsafe rule,
      *                        negation through a cycle
+     * @throws IllegalArgumentException two built-ins with one name, an input that is also a built-in, or
+     *                                  an invalid predicate name or arity among them
      */
     public static Program compile(String file, String text, List<Builtin> builtins, Map<String, Integer> inputs)
             throws RulesException {
-        throw new UnsupportedOperationException("contract only: the engine helper implements this");
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(text, "text");
+        return new Program(Compiler.compile(file, text, List.copyOf(builtins), Map.copyOf(inputs)));
     }
 
     /**
@@ -30,6 +38,6 @@ public final class Program {
      * {@link IllegalArgumentException}) and returns every fact that holds.
      */
     public Model evaluate(List<Fact> facts) {
-        throw new UnsupportedOperationException("contract only: the engine helper implements this");
+        return new EvaluatedModel(plan, Evaluator.run(plan, facts));
     }
 }
