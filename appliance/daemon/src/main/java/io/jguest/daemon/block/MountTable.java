@@ -146,12 +146,20 @@ final class MountTable {
         }
     }
 
-    /** Mount points at or below {@code root} in mountinfo text, most recent (deepest) first. */
+    /** The source name of the appliance's tmpfs on the sysroot (see init2), which is never unmounted. */
+    static final String SYSROOT_TMPFS = "jguest-sysroot";
+
+    /**
+     * Mount points at or below {@code root} in mountinfo text, most recent (deepest) first, without the
+     * appliance's own tmpfs under everything at {@code root}.
+     */
     static List<String> mountPointsUnder(String mountinfoText, String root) {
         String prefix = root.endsWith("/") ? root : root + "/";
         List<String> points = new ArrayList<>();
         for (String line : mountinfoText.split("\n")) {
-            MountInfo.parse(line).map(m -> m.mountPoint().toString())
+            MountInfo.parse(line)
+                    .filter(m -> !(SYSROOT_TMPFS.equals(m.source()) && m.mountPoint().toString().equals(root)))
+                    .map(m -> m.mountPoint().toString())
                     .filter(mp -> mp.equals(root) || mp.startsWith(prefix))
                     .ifPresent(points::add);
         }

@@ -12,14 +12,15 @@ import org.junit.jupiter.api.Test;
 class MountTableTest {
     private static final String MOUNTINFO = """
             22 1 254:0 / / ro,relatime - ext4 /dev/vda ro
-            30 22 8:1 / /sysroot rw - ext4 /dev/sda1 rw
+            29 22 0:39 / /sysroot rw - tmpfs jguest-sysroot rw
+            30 29 8:1 / /sysroot rw - ext4 /dev/sda1 rw
             31 30 8:2 / /sysroot/boot rw - ext4 /dev/sda2 rw
             32 30 0:40 / /sysroot/with\\040space rw - fuseblk /dev/sda3 rw
             33 22 0:41 / /sysroot2 rw - tmpfs tmpfs rw
             """;
 
     @Test
-    void mountPointsUnderTheSysrootDeepestFirst() {
+    void mountPointsUnderTheSysrootDeepestFirstButNotTheApplianceTmpfs() {
         assertEquals(List.of("/sysroot/with space", "/sysroot/boot", "/sysroot"),
                 MountTable.mountPointsUnder(MOUNTINFO, "/sysroot"));
         assertEquals(List.of(), MountTable.mountPointsUnder(MOUNTINFO, "/elsewhere"));
