@@ -41,7 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code rename} gets no such lookup of its target from the kernel's point of view (it replaces what
  * it finds), so its target is checked here: when it does not exist as given, its parent is listed
  * and a name existing in another case is replaced, unless that name is the source itself, which
- * makes the rename a change of case ({@code foo} to {@code FOO}).
+ * makes the rename a change of case ({@code foo} to {@code FOO}). (Through a FUSE mount the kernel
+ * sees both spellings as one file: {@code rename(2)} changes the case, GNU {@code mv} refuses to.)
  *
  * <p><b>The top level</b> is read-only: creating, removing or renaming a name directly under
  * {@code /}, or changing {@code /} itself, is {@link Errno#EPERM} ("operation not permitted", the
