@@ -248,7 +248,7 @@ public final class GuestmountCommand implements Callable<Integer> {
     }
 
     /** This command again, as a background child: absolute paths, the checked values, no --fd. */
-    private List<String> childCommand(MountPlan plan) {
+    List<String> childCommand(MountPlan plan) {
         List<String> c = new ArrayList<>(SelfCommand.forMain(GuestmountMain.class));
         for (Drive d : plan.drives()) {
             c.add("--format=" + (d.format() == null ? "auto" : d.format()));

@@ -162,6 +162,25 @@ class GuestmountCommandTest {
     }
 
     @Test
+    void theBackgroundChildIsToldToInspectAndWhichRoot() throws Exception {
+        Cli cli = new Cli(io.jguest.cli.Terminal.of(new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(new java.io.StringWriter())), NEVER);
+        GuestmountCommand cmd = new GuestmountCommand(cli, NO_FUSE, registry);
+        new picocli.CommandLine(cmd, new io.jguest.cli.CliFactory(cli)).parseArgs("-a", img.toString(), "-i", "--root",
+                "/dev/sda2", "--ro", mnt.toString());
+        List<String> child = cmd.childCommand(cmd.plan());
+        assertTrue(child.containsAll(List.of("--ro", "--inspector", "--root=/dev/sda2", "--no-fork")), child::toString);
+        GuestmountCommand again = new GuestmountCommand(cli, NO_FUSE, registry);
+        int options = child.indexOf("--format=auto");
+        new picocli.CommandLine(again, new io.jguest.cli.CliFactory(cli)).parseArgs(
+                child.subList(options, child.size()).toArray(String[]::new));
+        MountPlan plan = again.plan();
+        assertTrue(plan.inspector());
+        assertEquals("/dev/sda2", plan.root());
+        assertTrue(plan.readOnly());
+    }
+
+    @Test
     void fuseHelpNeedsNoOtherOption() {
         Runs r = bad("--fuse-help");
         assertEquals(0, r.exitCode(), r::toString);
