@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  *       a time). Buffered writes of a file are sent before anything reads it, stats it or changes
  *       its metadata.</li>
  *   <li>On a read-only mount every change is EROFS without a round trip.</li>
+ *   <li>Over a {@link CaseInsensitiveFileSystem} (a Windows guest's drive letters) the cache is
+ *       case-insensitive as well: all spellings of a name share its entries.</li>
  * </ul>
  *
  * <p>Errors are the guest's {@link GuestFsException}; anything else becomes EIO naming the path.
@@ -94,7 +96,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     GuestMount(GuestFileSystem fs, MountConfig config, LongSupplier clock, boolean prefetch) {
         this.fs = fs;
         this.config = config;
-        this.cache = new MetadataCache(config.cacheTimeout(), clock);
+        this.cache = new MetadataCache(config.cacheTimeout(), clock, fs instanceof CaseInsensitiveFileSystem);
         this.prefetcher = prefetch && config.cacheTimeout().isPositive() ? new ListingPrefetcher(fs, cache) : null;
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jguest-io-", 0).factory());
     }

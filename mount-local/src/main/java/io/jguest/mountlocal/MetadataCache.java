@@ -24,6 +24,13 @@ import java.util.function.LongSupplier;
  * an invalidation bumps the generation of the paths it drops (of every path for a subtree). A store
  * puts first and then checks the stamp, removing its own entry if an invalidation ran meanwhile, so
  * an answer fetched before a change can never be seen after it.
+ *
+ * <p>Over a {@link CaseInsensitiveFileSystem} the cache is case-insensitive too: every path is used
+ * as its {@link CaseInsensitiveFileSystem#fold folded} key, so that all spellings of a name share one
+ * entry (a change made through one is seen through every other), and a listing answers a lookup for
+ * any spelling of a name it holds (a listing of {@code /} with {@code C} does not make {@code /c}
+ * absent). Listings keep the names as the guest spells them. Two names of one directory that differ
+ * only in case (possible on NTFS written from Linux) share one attribute entry; the first listed wins.
  */
 final class MetadataCache {
     private static final int STRIPES = 64;
@@ -51,53 +58,77 @@ final class MetadataCache {
         }
     }
 
-    /** A directory's complete listing: the entries as fetched, by name (for negative lookups). */
+    /**
+     * A directory's complete listing: the entries as fetched, by name (for negative lookups). When
+     * case-insensitive, a name is also found by any spelling of it (the exact one first).
+     */
     static final class Listing {
         final List<DirEntry> entries;
         private final Map<String, DirEntry> byName;
+        /** Folded name to the first entry with it; null when case-sensitive. */
+        private final Map<String, DirEntry> byFoldedName;
         /** The batch this listing was prefetched in; null when the walk itself listed it. */
         final PrefetchGroup group;
 
-        Listing(List<DirEntry> entries, PrefetchGroup group) {
+        Listing(List<DirEntry> entries, PrefetchGroup group, boolean caseInsensitive) {
             this.byName = new LinkedHashMap<>(entries.size() * 2);
             for (DirEntry e : entries) {
                 byName.put(e.name(), e);
             }
             this.entries = List.copyOf(byName.values());
             this.group = group;
+            if (caseInsensitive) {
+                byFoldedName = new java.util.HashMap<>(entries.size() * 2);
+                for (DirEntry e : this.entries) {
+                    byFoldedName.putIfAbsent(CaseInsensitiveFileSystem.fold(e.name()), e);
+                }
+            } else {
+                byFoldedName = null;
+            }
         }
 
         boolean contains(String name) {
-            return byName.containsKey(name);
+            return get(name) != null;
         }
 
         DirEntry get(String name) {
-            return byName.get(name);
+            DirEntry e = byName.get(name);
+            if (e == null && byFoldedName != null) {
+                e = byFoldedName.get(CaseInsensitiveFileSystem.fold(name));
+            }
+            return e;
         }
 
+        /** With {@code entry} added or replacing the one of that name (of any spelling of it, whose spelling stays). */
         Listing with(DirEntry entry) {
+            DirEntry old = get(entry.name());
+            DirEntry added = old == null || old.name().equals(entry.name()) ? entry
+                    : new DirEntry(old.name(), entry.type(), entry.ino(), entry.attributes());
             List<DirEntry> l = new ArrayList<>(entries.size() + 1);
             for (DirEntry e : entries) {
-                if (!e.name().equals(entry.name())) {
+                if (e != old) {
                     l.add(e);
                 }
             }
-            l.add(entry);
-            return new Listing(l, group);
+            l.add(added);
+            return new Listing(l, group, byFoldedName != null);
         }
 
+        /** Without the entry of that name (of any spelling of it). */
         Listing without(String name) {
-            if (!byName.containsKey(name)) {
+            DirEntry old = get(name);
+            if (old == null) {
                 return this;
             }
             List<DirEntry> l = new ArrayList<>(entries);
-            l.removeIf(e -> e.name().equals(name));
-            return new Listing(l, group);
+            l.remove(old);
+            return new Listing(l, group, byFoldedName != null);
         }
     }
 
     private final long ttlNanos;
     private final LongSupplier clock;
+    private final boolean caseInsensitive;
     private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
     private final ConcurrentSkipListMap<String, Timed<FileAttributes>> attrs = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<String, Timed<Listing>> listings = new ConcurrentSkipListMap<>();
@@ -109,8 +140,14 @@ final class MetadataCache {
     private final AtomicLong lastSweep;
 
     MetadataCache(java.time.Duration ttl, LongSupplier clock) {
+        this(ttl, clock, false);
+    }
+
+    /** @param caseInsensitive whether all spellings of a name are one (over a {@link CaseInsensitiveFileSystem}) */
+    MetadataCache(java.time.Duration ttl, LongSupplier clock, boolean caseInsensitive) {
         this.ttlNanos = ttl.toNanos();
         this.clock = clock;
+        this.caseInsensitive = caseInsensitive;
         this.lastSweep = new AtomicLong(clock.getAsLong());
     }
 
@@ -127,6 +164,11 @@ final class MetadataCache {
 
     static String child(String dir, String name) {
         return dir.equals("/") ? "/" + name : dir + "/" + name;
+    }
+
+    /** The key of a path in every map: the path itself, or folded when case-insensitive (idempotent). */
+    private String key(String path) {
+        return caseInsensitive ? CaseInsensitiveFileSystem.fold(path) : path;
     }
 
     // ---- generations
@@ -186,7 +228,7 @@ final class MetadataCache {
     // ---- lookups (null: not cached; a Timed with a null value: cached as absent)
 
     Timed<FileAttributes> attrs(String path) {
-        return valid(attrs, path);
+        return valid(attrs, key(path));
     }
 
     /** Cached attributes or null, without distinguishing "absent" from "not cached". */
@@ -200,7 +242,7 @@ final class MetadataCache {
      * ({@code /a/b/c} is absent when {@code /a}'s listing has no {@code b}).
      */
     boolean absentFromListing(String path) {
-        String p = path;
+        String p = key(path);
         while (!p.equals("/")) {
             String dir = parent(p);
             Timed<Listing> l = valid(listings, dir);
@@ -213,34 +255,36 @@ final class MetadataCache {
     }
 
     Listing listing(String dir) {
-        Timed<Listing> t = valid(listings, dir);
+        Timed<Listing> t = valid(listings, key(dir));
         return t == null ? null : t.value();
     }
 
     Timed<String> link(String path) {
-        return valid(links, path);
+        return valid(links, key(path));
     }
 
     Timed<List<String>> xattrList(String path) {
-        return valid(xattrLists, path);
+        return valid(xattrLists, key(path));
     }
 
     Timed<byte[]> xattr(String path, String name) {
-        return valid(xattrValues, path + XATTR_SEPARATOR + name);
+        return valid(xattrValues, key(path) + XATTR_SEPARATOR + name);
     }
 
     // ---- stores
 
     void putAttrs(String path, FileAttributes a, long[] stamp) {
-        store(attrs, path, path, a, stamp);
-        indexLinks(path, a);
+        String k = key(path);
+        store(attrs, k, k, a, stamp);
+        indexLinks(k, a);
     }
 
     /** Stores attributes just returned by our own change (the kernel serializes changes of one name). */
     void putFresh(String path, FileAttributes a) {
         if (ttlNanos > 0) {
-            attrs.put(path, new Timed<>(a, clock.getAsLong() + ttlNanos));
-            indexLinks(path, a);
+            String k = key(path);
+            attrs.put(k, new Timed<>(a, clock.getAsLong() + ttlNanos));
+            indexLinks(k, a);
         }
     }
 
@@ -252,7 +296,8 @@ final class MetadataCache {
 
     /** Stores a listing and the attributes of each entry that carries them. */
     void putListing(String dir, List<DirEntry> entries, long[] stamp, PrefetchGroup group) {
-        store(listings, dir, dir, new Listing(entries, group), stamp);
+        String k = key(dir);
+        store(listings, k, k, new Listing(entries, group, caseInsensitive), stamp);
         for (DirEntry e : entries) {
             if (e.attributes() != null) {
                 putAttrs(child(dir, e.name()), e.attributes(), stamp);
@@ -262,41 +307,46 @@ final class MetadataCache {
     }
 
     void putLink(String path, String target, long[] stamp) {
-        store(links, path, path, target, stamp);
+        String k = key(path);
+        store(links, k, k, target, stamp);
     }
 
     void putXattrList(String path, List<String> names, long[] stamp) {
-        store(xattrLists, path, path, List.copyOf(names), stamp);
+        String k = key(path);
+        store(xattrLists, k, k, List.copyOf(names), stamp);
     }
 
     void putXattr(String path, String name, byte[] value, long[] stamp) {
-        store(xattrValues, path + XATTR_SEPARATOR + name, path, value, stamp);
+        String k = key(path);
+        store(xattrValues, k + XATTR_SEPARATOR + name, k, value, stamp);
     }
 
     // ---- invalidation
 
     /** Size, times, mode or owner of one path changed. */
     void invalidateAttrs(String path) {
-        bump(path);
-        attrs.remove(path);
+        String k = key(path);
+        bump(k);
+        attrs.remove(k);
     }
 
     /** A directory's entries changed (and with them its mtime and maybe nlink). */
     void invalidateDirectory(String dir) {
-        bump(dir);
-        listings.remove(dir);
-        attrs.remove(dir);
+        String k = key(dir);
+        bump(k);
+        listings.remove(k);
+        attrs.remove(k);
     }
 
     /** The name was created, removed or replaced: everything about it and its parent's listing. */
     void invalidateEntry(String path) {
-        forgetName(path);
+        forgetName(key(path));
         invalidateDirectory(parent(path));
     }
 
     /** A directory was removed, renamed or replaced: it, everything below it, and its parent. */
     void invalidateSubtree(String path) {
-        forgetSubtree(path);
+        forgetSubtree(key(path));
         invalidateDirectory(parent(path));
     }
 
@@ -306,18 +356,20 @@ final class MetadataCache {
      * other new names stay free; the parent's attributes (mtime) are dropped.
      */
     void entryAdded(String path, DirEntry entry) {
-        forgetName(path);
-        amendParent(path, l -> l.with(entry));
+        String k = key(path);
+        forgetName(k);
+        amendParent(k, l -> l.with(entry));
     }
 
     /** Our own change removed the name (with its subtree when {@code subtree}); the listing loses it. */
     void entryRemoved(String path, boolean subtree) {
+        String k = key(path);
         if (subtree) {
-            forgetSubtree(path);
+            forgetSubtree(k);
         } else {
-            forgetName(path);
+            forgetName(k);
         }
-        amendParent(path, l -> l.without(name(path)));
+        amendParent(k, l -> l.without(name(path)));
     }
 
     /** The entry for {@code path} in its parent's cached listing, or null. */
@@ -326,8 +378,9 @@ final class MetadataCache {
         return l == null ? null : l.get(name(path));
     }
 
-    private void amendParent(String path, java.util.function.UnaryOperator<Listing> change) {
-        String dir = parent(path);
+    /** {@code key}: a path's key. */
+    private void amendParent(String key, java.util.function.UnaryOperator<Listing> change) {
+        String dir = parent(key);
         bump(dir);
         attrs.remove(dir);
         listings.computeIfPresent(dir, (k, t) -> new Timed<>(change.apply(t.value()), t.expires()));
@@ -336,10 +389,11 @@ final class MetadataCache {
     /** A directory known to be empty (just made by us). */
     void putEmptyDirectory(String dir) {
         if (ttlNanos > 0) {
-            listings.put(dir, new Timed<>(new Listing(List.of(), null), clock.getAsLong() + ttlNanos));
+            listings.put(key(dir), new Timed<>(new Listing(List.of(), null, caseInsensitive), clock.getAsLong() + ttlNanos));
         }
     }
 
+    /** {@code path}: a key. */
     private void forgetName(String path) {
         bump(path);
         attrs.remove(path);
@@ -348,6 +402,7 @@ final class MetadataCache {
         invalidateXattrKeys(path);
     }
 
+    /** {@code path}: a key. */
     private void forgetSubtree(String path) {
         bumpAll();
         if (path.equals("/")) {
@@ -369,10 +424,12 @@ final class MetadataCache {
     }
 
     void invalidateXattrs(String path) {
-        bump(path);
-        invalidateXattrKeys(path);
+        String k = key(path);
+        bump(k);
+        invalidateXattrKeys(k);
     }
 
+    /** {@code path}: a key. */
     private void invalidateXattrKeys(String path) {
         xattrLists.remove(path);
         xattrValues.subMap(path + XATTR_SEPARATOR, path + (char) (XATTR_SEPARATOR + 1)).clear();

@@ -8,7 +8,9 @@
  * invalidated by every change through the mount, guarded against stale stores by generations),
  * {@code ListingPrefetcher} (subdirectory listings fetched ahead of a recursive walk) and
  * {@code OpenHandle} (per open file: read-ahead and write-back);
- * {@link io.jguest.mountlocal.TracingOperations} (the {@code -x} trace decorator) and
+ * {@link io.jguest.mountlocal.CaseInsensitiveFileSystem} (a guest filesystem decorator: names that
+ * match case-insensitively and a read-only top level, for a Windows guest's drive letters; the cache
+ * then folds names too), {@link io.jguest.mountlocal.TracingOperations} (the {@code -x} trace decorator) and
  * {@link io.jguest.mountlocal.LocalMount} (a live mount and its readiness) with the host side it
  * relies on: {@link io.jguest.mountlocal.HostMounts} (this process's mount table) and
  * {@link io.jguest.mountlocal.HostMountpoint} (the one check of a mountpoint before mounting). jnr

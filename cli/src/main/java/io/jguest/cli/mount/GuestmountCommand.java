@@ -43,6 +43,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
             "  guestmount -a disk.img -m /dev/sda1 --ro /mnt/guest",
             "  guestmount -a disk.qcow2 -m /dev/vg0/root -m /dev/sda1:/boot /mnt/guest",
+            "  guestmount -a windows.img -i --ro /mnt/win        (shows /mnt/win/C, /mnt/win/D...)",
             "  guestunmount /mnt/guest",
             "", "By default guestmount returns once the mountpoint answers and keeps serving it in the background;"
                 + " guestunmount returns once that process has written everything back and shut the appliance"
@@ -74,8 +75,14 @@ public final class GuestmountCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = {"-i", "--inspector"}, description = "Mount the filesystems the way the guest does (not available yet).")
+    @Option(names = {"-i", "--inspector"}, description = "Inspect the disks and mount the operating system's filesystems"
+            + " as it does: a Linux guest's as its fstab says, a Windows guest's drives as top-level directories C, D..."
+            + " (where names match case-insensitively). Any -m are mounted after these.")
     boolean inspector;
+
+    @Option(names = "--root", paramLabel = "DEV", description = "With -i, when the disks hold several operating systems:"
+            + " the one whose root filesystem is DEV (e.g. /dev/sda2).")
+    String root;
 
     @Option(names = {"-w", "--rw"}, description = "Mount read-write (the default).")
     boolean readWrite;
@@ -145,14 +152,14 @@ public final class GuestmountCommand implements Callable<Integer> {
 
     /** Checks everything that needs no appliance; the one-line errors name the option or file. */
     MountPlan plan() throws CliException {
-        if (inspector) {
-            throw new CliException("-i (--inspector) is not available yet: name the filesystems with -m DEV[:MOUNTPOINT]");
-        }
         if (disks.readOnly() && readWrite) {
             throw new CliException("--ro and --rw cannot be used together");
         }
-        if (mounts.isEmpty()) {
-            throw new CliException("no filesystem to mount: give -m DEV[:MOUNTPOINT] (e.g. -m /dev/sda1)");
+        if (mounts.isEmpty() && !inspector) {
+            throw new CliException("no filesystem to mount: give -i, or -m DEV[:MOUNTPOINT] (e.g. -m /dev/sda1)");
+        }
+        if (root != null && !inspector) {
+            throw new CliException("--root " + root + ": only means something with -i (--inspector)");
         }
         if (dirCacheTimeout < 0) {
             throw new CliException("--dir-cache-timeout " + dirCacheTimeout + ": must be 0 or more seconds");
@@ -179,7 +186,7 @@ public final class GuestmountCommand implements Callable<Integer> {
         }
         MountConfig config = new MountConfig(disks.readOnly(), Duration.ofSeconds(dirCacheTimeout), options,
                 fsName(drives), cli.trace());
-        return new MountPlan(drives, mounts, disks.readOnly(), config, canonical, pid, readyFd, !noSync);
+        return new MountPlan(drives, mounts, inspector, root, disks.readOnly(), config, canonical, pid, readyFd, !noSync);
     }
 
     private OptionalInt checkFd() throws CliException {
@@ -241,13 +248,19 @@ public final class GuestmountCommand implements Callable<Integer> {
     }
 
     /** This command again, as a background child: absolute paths, the checked values, no --fd. */
-    private List<String> childCommand(MountPlan plan) {
+    List<String> childCommand(MountPlan plan) {
         List<String> c = new ArrayList<>(SelfCommand.forMain(GuestmountMain.class));
         for (Drive d : plan.drives()) {
             c.add("--format=" + (d.format() == null ? "auto" : d.format()));
             c.add("--add=" + d.path());
         }
         c.add(plan.readOnly() ? "--ro" : "--rw");
+        if (plan.inspector()) {
+            c.add("--inspector");
+        }
+        if (plan.root() != null) {
+            c.add("--root=" + plan.root());
+        }
         for (MountPlan.GuestMountRequest m : plan.mounts()) {
             c.add("--mount=" + m.given());
         }

@@ -13,6 +13,8 @@ import java.util.OptionalInt;
  *
  * @param drives      the images, in {@code -a} order, read-only with {@code --ro}
  * @param mounts      the {@code -m} options, in order
+ * @param inspector   {@code -i}: inspect, and mount the operating system's filesystems before the {@code -m} ones
+ * @param root        {@code --root}: the operating system to mount with {@code -i}, or null
  * @param readOnly    {@code --ro}: read-only drives, guest mounts ({@code ro} added) and FUSE mount
  * @param mountConfig how the mount is exposed
  * @param mountpoint  the host directory, canonical
@@ -20,7 +22,8 @@ import java.util.OptionalInt;
  * @param fd          {@code --fd}
  * @param sync        false with {@code -n}
  */
-record MountPlan(List<Drive> drives, List<GuestMountRequest> mounts, boolean readOnly, MountConfig mountConfig,
+record MountPlan(List<Drive> drives, List<GuestMountRequest> mounts, boolean inspector, String root,
+                 boolean readOnly, MountConfig mountConfig,
                  Path mountpoint, Path pidFile, OptionalInt fd, boolean sync) {
     MountPlan {
         drives = List.copyOf(drives);

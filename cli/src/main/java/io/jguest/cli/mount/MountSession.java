@@ -1,13 +1,16 @@
 package io.jguest.cli.mount;
 
 import io.jguest.api.Filesystem;
+import io.jguest.api.GuestFileSystem;
 import io.jguest.api.GuestFsException;
+import io.jguest.api.InspectionReport;
 import io.jguest.appliance.Guest;
 import io.jguest.cli.Cli;
 import io.jguest.cli.CliException;
 import io.jguest.cli.ErrorHandler;
 import io.jguest.cli.ExitCodes;
 import io.jguest.cli.MountSpec;
+import io.jguest.mountlocal.CaseInsensitiveFileSystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One guestmount serving its mount, in the process that stays (the foreground one, or the background
- * child): launch the appliance, mount every {@code -m} in order, mount FUSE, and once the mountpoint
+ * child): launch the appliance, with {@code -i} inspect it and mount the operating system's filesystems
+ * ({@link InspectorLayout}), mount every {@code -m} in order, mount FUSE (over
+ * {@link CaseInsensitiveFileSystem} for a Windows guest's drive letters), and once the mountpoint
  * answers write the pid file, register the mount and signal readiness; then wait until someone
  * unmounts it or {@link #requestStop()} (a signal) asks to stop. Whatever happened, it ends in the
  * same order: unmount if still mounted, flush the open files, sync (unless {@code -n}), shut the
@@ -75,9 +80,12 @@ final class MountSession {
             checkStop();
             guest = cli.launch(cli.configFor(plan.drives()).build());
             checkStop();
+            InspectorLayout layout = plan.inspector() ? inspect(guest) : null;
+            checkStop();
             mountAll(guest);
             checkStop();
-            served = mounter.mount(guest, plan.mountpoint(), plan.mountConfig());
+            GuestFileSystem fs = layout != null && layout.driveLetters() ? new CaseInsensitiveFileSystem(guest) : guest;
+            served = mounter.mount(fs, plan.mountpoint(), plan.mountConfig());
             checkStop();
             if (plan.pidFile() != null) {
                 writePidFile(plan.pidFile());
@@ -127,6 +135,29 @@ final class MountSession {
 
     private static CliException stopped(Exception cause) {
         return new CliException("stopped by a signal before the mount was ready (nothing is mounted)", cause);
+    }
+
+    /** {@code -i}: inspects, chooses the operating system and mounts its filesystems; warnings go to stderr. */
+    private InspectorLayout inspect(Guest guest) throws CliException, GuestFsException {
+        InspectionReport report;
+        try {
+            report = guest.inspectOs(false);
+        } catch (GuestFsException e) {
+            if (stop.get()) {
+                throw e;
+            }
+            throw new CliException("-i: cannot inspect the disks: " + ErrorHandler.message(e), e);
+        }
+        report.warnings().forEach(w -> log.debug("inspection: {}", w));
+        InspectorLayout layout = InspectorLayout.of(report, plan.root(), plan.readOnly());
+        log.debug("-i: {} ({}): {}", layout.os().root(), layout.os().type(), layout.mounts());
+        layout.apply(guest, guest, this::warn);
+        return layout;
+    }
+
+    private void warn(String message) {
+        cli.terminal().err().println("guestmount: warning: " + message);
+        cli.terminal().err().flush();
     }
 
     /** Mounts every {@code -m} in command-line order; a failure lists the filesystems found as hints. */
@@ -180,7 +211,8 @@ final class MountSession {
         }
     }
 
-    private static String withoutPrefix(String message, String device) {
+    /** {@code message} without a leading {@code "device: "}. */
+    static String withoutPrefix(String message, String device) {
         return message.startsWith(device + ": ") ? message.substring(device.length() + 2) : message;
     }
 

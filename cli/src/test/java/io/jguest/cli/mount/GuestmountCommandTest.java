@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jguest.api.DriveMapping;
 import io.jguest.api.Errno;
 import io.jguest.api.Filesystem;
+import io.jguest.api.GuestFileSystem;
 import io.jguest.api.GuestFsException;
+import io.jguest.api.InspectedOs;
+import io.jguest.api.InspectionReport;
+import io.jguest.api.OsMountpoint;
 import io.jguest.appliance.ApplianceConfig;
 import io.jguest.appliance.Drive;
 import io.jguest.cli.Cli;
 import io.jguest.cli.FakeGuest;
+import io.jguest.mountlocal.CaseInsensitiveFileSystem;
 import io.jguest.mountlocal.MountConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,8 +90,9 @@ class GuestmountCommandTest {
         }
 
         @Test
-        void inspectorIsNotAvailableYet() {
-            assertOneLine(bad("-a", img.toString(), "-i", mnt.toString()), "-i", "not available yet");
+        void rootWithoutInspector() {
+            assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1", "--root", "/dev/sda2", mnt.toString()),
+                    "--root /dev/sda2", "-i");
         }
 
         @Test
@@ -152,6 +159,25 @@ class GuestmountCommandTest {
         void relativeGuestMountpoint() {
             assertOneLine(bad("-a", img.toString(), "-m", "/dev/sda1:boot", mnt.toString()), "absolute");
         }
+    }
+
+    @Test
+    void theBackgroundChildIsToldToInspectAndWhichRoot() throws Exception {
+        Cli cli = new Cli(io.jguest.cli.Terminal.of(new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(new java.io.StringWriter())), NEVER);
+        GuestmountCommand cmd = new GuestmountCommand(cli, NO_FUSE, registry);
+        new picocli.CommandLine(cmd, new io.jguest.cli.CliFactory(cli)).parseArgs("-a", img.toString(), "-i", "--root",
+                "/dev/sda2", "--ro", mnt.toString());
+        List<String> child = cmd.childCommand(cmd.plan());
+        assertTrue(child.containsAll(List.of("--ro", "--inspector", "--root=/dev/sda2", "--no-fork")), child::toString);
+        GuestmountCommand again = new GuestmountCommand(cli, NO_FUSE, registry);
+        int options = child.indexOf("--format=auto");
+        new picocli.CommandLine(again, new io.jguest.cli.CliFactory(cli)).parseArgs(
+                child.subList(options, child.size()).toArray(String[]::new));
+        MountPlan plan = again.plan();
+        assertTrue(plan.inspector());
+        assertEquals("/dev/sda2", plan.root());
+        assertTrue(plan.readOnly());
     }
 
     @Test
@@ -289,6 +315,97 @@ class GuestmountCommandTest {
             assertEquals(1, r.exitCode(), r::toString);
             assertTrue(r.errLines().getFirst().contains("appliance stopped unexpectedly"), r::toString);
             assertTrue(fake.closed);
+        }
+
+        final AtomicReference<GuestFileSystem> served = new AtomicReference<>();
+
+        FakeGuest inspected(InspectionReport report) {
+            return guest()
+                    .on("inspectOs", a -> {
+                        events.add("inspect");
+                        return report;
+                    })
+                    .on("mkdir", a -> {
+                        events.add("mkdir " + a[0]);
+                        return null;
+                    });
+        }
+
+        Runs runServing(FakeGuest fake, String... args) {
+            return Runs.guestmount(config -> {
+                launched.set(config);
+                return fake.guest();
+            }, (fs, mp, config) -> {
+                served.set(fs);
+                return mounter().mount(fs, mp, config);
+            }, registry, args);
+        }
+
+        @Test
+        void inspectorMountsALinuxGuestPerFstabThenTheMOptionsWithWarnings() throws IOException {
+            InspectedOs os = InspectorLayoutTest.linux("/dev/sda2", List.of(new OsMountpoint("/var", "/dev/sda3"),
+                    new OsMountpoint("/", "/dev/sda2"), new OsMountpoint("/boot", "/dev/sda1")));
+            FakeGuest fake = inspected(InspectorLayoutTest.report(os)).on("mount", a -> {
+                events.add("mount " + a[0] + " " + a[1] + " '" + a[2] + "'");
+                if (a[0].equals("/dev/sda3")) {
+                    throw new GuestFsException(Errno.EUCLEAN, "/dev/sda3", "structure needs cleaning");
+                }
+                return null;
+            });
+            Runs r = runServing(fake, "--no-fork", "-a", img.toString(), "-i", "--ro", "-m", "/dev/sdb1:/srv", mnt.toString());
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals(List.of("guestmount: warning: could not mount /dev/sda3 on /var: structure needs cleaning (EUCLEAN)"),
+                    r.errLines());
+            assertEquals(List.of("inspect", "mount /dev/sda2 / 'ro'", "mount /dev/sda3 /var 'ro'", "mount /dev/sda1 /boot 'ro'",
+                    "mount /dev/sdb1 /srv 'ro'", "fuse " + mnt.toRealPath()), events.subList(0, 6));
+            assertTrue(launched.get().drives().getFirst().readOnly());
+            assertTrue(served.get() instanceof io.jguest.appliance.Guest, "a Linux guest stays case-sensitive");
+        }
+
+        @Test
+        void inspectorShowsAWindowsGuestsDriveLettersCaseInsensitively() throws IOException {
+            InspectedOs os = InspectorLayoutTest.windows("/dev/sda2", List.of(new DriveMapping("C", "/dev/sda2"),
+                    new DriveMapping("D", "/dev/sda1")));
+            Runs r = runServing(inspected(InspectorLayoutTest.report(os)), "--no-fork", "-a", img.toString(), "-i",
+                    mnt.toString());
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals("", r.err(), r::toString);
+            assertEquals(List.of("inspect", "mkdir /C", "mkdir /D", "mount /dev/sda2 /C '' null", "mount /dev/sda1 /D '' null",
+                    "fuse " + mnt.toRealPath()), events.subList(0, 6));
+            assertTrue(served.get() instanceof CaseInsensitiveFileSystem, served.get()::toString);
+            assertFalse(launched.get().drives().getFirst().readOnly());
+        }
+
+        @Test
+        void inspectorWithSeveralSystemsAndNoRootListsThemAndMountsNothing() {
+            FakeGuest fake = inspected(InspectorLayoutTest.report(
+                    InspectorLayoutTest.linux("/dev/sda2", List.of()), InspectorLayoutTest.windows("/dev/sdb1", List.of())));
+            Runs r = runServing(fake, "--no-fork", "-a", img.toString(), "-a", img.toString(), "-i", mnt.toString());
+            assertOneLine(r, "multiple operating systems found: /dev/sda2 (linux, debian), /dev/sdb1 (windows); choose one with --root");
+            assertEquals(List.of("inspect"), events);
+            assertTrue(fake.closed, "appliance shut down");
+        }
+
+        @Test
+        void inspectorWithRootMountsThatOne() {
+            FakeGuest fake = inspected(InspectorLayoutTest.report(
+                    InspectorLayoutTest.linux("/dev/sda2", List.of()), InspectorLayoutTest.windows("/dev/sdb1", List.of())));
+            Runs r = runServing(fake, "--no-fork", "-a", img.toString(), "-a", img.toString(), "-i", "--root", "/dev/sdb1",
+                    mnt.toString());
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals(List.of("inspect", "mkdir /C", "mount /dev/sdb1 /C '' null"), events.subList(0, 3));
+        }
+
+        @Test
+        void inspectorWithoutAnOperatingSystem() {
+            Runs r = runServing(inspected(InspectorLayoutTest.report()), "--no-fork", "-a", img.toString(), "-i", mnt.toString());
+            assertOneLine(r, "guestmount: no operating system was found on the disk(s)");
+        }
+
+        @Test
+        void anApplianceThatCannotInspect() {
+            Runs r = runServing(guest(), "--no-fork", "-a", img.toString(), "-i", mnt.toString());
+            assertOneLine(r, "-i: cannot inspect the disks", "ENOSYS");
         }
 
         @Test

@@ -37,7 +37,7 @@ class MountSessionTest {
     private MountSession session(Cli.Launcher launcher, Mounter mounter, MountSession.ReadySignal ready) throws IOException {
         Path mnt = Files.createDirectories(tmp.resolve("mnt"));
         MountPlan plan = new MountPlan(List.of(Drive.readOnly(tmp.resolve("d.img"))),
-                List.of(new MountPlan.GuestMountRequest("/dev/sda1", MountSpec.parse("/dev/sda1"))), true,
+                List.of(new MountPlan.GuestMountRequest("/dev/sda1", MountSpec.parse("/dev/sda1"))), false, null, true,
                 MountConfig.defaults(true), mnt, tmp.resolve("pid"), OptionalInt.empty(), true);
         Cli cli = new Cli(Terminal.of(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())), launcher);
         MountSession s = new MountSession(cli, plan, mounter, ready, new MountRegistry(tmp.resolve("reg")));
