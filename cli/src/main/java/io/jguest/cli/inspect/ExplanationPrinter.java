@@ -10,15 +10,14 @@ import java.util.Map;
 
 /**
  * {@code guest-inspect --explain}: after the document, one block per root with each conclusion about
- * it and its derivation (as the rules engine rendered it, indented under the conclusion), then the
+ * it, as its derivation (the rules engine's rendering, whose first line is the conclusion), then the
  * conclusions that name no root, if any:
  *
  * <pre>
  *
  * Explanations for /dev/sda2:
- *   distro("/dev/sda2", "debian")
- *     distro("/dev/sda2", "debian")   &lt;- rule at inspection.rules:40: ...
- *       os_release_id("/dev/sda2", "debian")   &lt;- built-in
+ *   distro("/dev/sda2", "debian")   &lt;- rule at inspection.rules:40: ...
+ *     os_release_id("/dev/sda2", "debian")   &lt;- built-in
  * </pre>
  *
  * A conclusion belongs to the root its first argument names ({@code pred("ROOT", ...)}: every
@@ -52,8 +51,8 @@ final class ExplanationPrinter {
         }
         b.append('\n').append(title).append('\n');
         for (Explanation e : list) {
-            b.append("  ").append(e.conclusion()).append('\n');
-            e.text().lines().forEach(l -> b.append("    ").append(l).append('\n'));
+            // the derivation's first line is the conclusion itself
+            e.text().lines().forEach(l -> b.append("  ").append(l).append('\n'));
         }
     }
 

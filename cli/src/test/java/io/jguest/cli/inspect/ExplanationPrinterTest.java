@@ -27,19 +27,15 @@ class ExplanationPrinterTest {
         assertEquals("""
 
                 Explanations for /dev/sda2:
-                  distro("/dev/sda2", "debian")
-                    distro("/dev/sda2", "debian")   <- rule at inspection.rules:40: distro(Fs, D) :- os_release_id(Fs, D).
-                      os_release_id("/dev/sda2", "debian")   <- built-in
-                  root("/dev/sda2")
-                    root("/dev/sda2")   <- input
+                  distro("/dev/sda2", "debian")   <- rule at inspection.rules:40: distro(Fs, D) :- os_release_id(Fs, D).
+                    os_release_id("/dev/sda2", "debian")   <- built-in
+                  root("/dev/sda2")   <- input
 
                 Explanations for /dev/sdb1:
-                  os_type("/dev/sdb1", "linux")
-                    os_type("/dev/sdb1", "linux")   <- input
+                  os_type("/dev/sdb1", "linux")   <- input
 
                 Other explanations:
-                  windows_letters_known
-                    windows_letters_known   <- fact at inspection.rules:3
+                  windows_letters_known   <- fact at inspection.rules:3
                 """, ExplanationPrinter.render(r));
     }
 

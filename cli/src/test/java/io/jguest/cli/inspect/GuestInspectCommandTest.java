@@ -115,8 +115,7 @@ class GuestInspectCommandTest {
                     </operatingsystems>
 
                     Explanations for /dev/sda2:
-                      distro("/dev/sda2", "debian")
-                        distro("/dev/sda2", "debian")   <- built-in
+                      distro("/dev/sda2", "debian")   <- built-in
                     """), r::toString);
         }
 
