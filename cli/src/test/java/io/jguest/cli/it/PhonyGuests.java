@@ -201,12 +201,7 @@ final class PhonyGuests {
                         new Filesystem("/dev/phonyvg/var", "xfs", "var", "42442e46-553c-4570-a4a0-5b066b01c78c")),
                 List.of(new KnownFile("/dev/phonyvg/root", "/etc/hostname", "fedora-lvm.invalid\n"),
                         new KnownFile("/dev/phonyvg/root", "/etc/redhat-release", "Fedora release 38 (Thirty Eight)\n"),
-                        new KnownFile("/dev/phonyvg/var", "/log/dnf.log",
-                                "2023-04-18T12:00:00+0000 INFO --- logging initialized ---\n"
-                                        + "2023-04-18T12:00:00+0000 DDEBUG timer: config: 3 ms\n"
-                                        + "2023-04-18T12:00:01+0000 DEBUG Loaded plugins: builddep, changelog, "
-                                        + "config-manager, copr, debug, download\n"
-                                        + "2023-04-18T12:00:02+0000 DDEBUG Cleaning up.\n")),
+                        new KnownFile("/dev/phonyvg/var", "/spool/anacron/cron.daily", "20230418\n")),
                 new InspectedOs("/dev/phonyvg/root", "linux", "fedora", "Fedora release 38 (Thirty Eight)", null, 38, 0,
                         "x86_64", "fedora-lvm.invalid", "rpm", "dnf", null, null, null,
                         List.of(new OsMountpoint("/", "/dev/phonyvg/root"), new OsMountpoint("/var", "/dev/phonyvg/var"),
