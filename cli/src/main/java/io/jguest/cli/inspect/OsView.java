@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * sorted by letter and left out altogether when there are none; an application shows only its
  * non-empty fields, and its epoch only when not 0.
  *
- * <p>Not shown, unlike virt-inspector: {@code osinfo} (libosinfo's short id; it could be derived from
- * distro and version later) and {@code icon}. {@code build_id} is not shown either, as virt-inspector
+ * <p>{@code osinfo}, libosinfo's short id, is derived here from the other values ({@link Osinfo}).
+ * Not shown, unlike virt-inspector: {@code icon}. {@code build_id} is not shown either, as virt-inspector
  * 1.48 does not. An {@link Application}'s {@code description} is libguestfs's {@code summary} for
  * Linux packages (the one-line summary) and its {@code description} for Windows programs (the
  * {@code Comments} value), so it is shown under that name.
@@ -88,6 +88,7 @@ record OsView(List<Field> fields, List<OsMountpoint> mountpoints, List<Filesyste
         optional(fields, "windows_systemroot", os.windowsSystemroot());
         optional(fields, "windows_current_control_set", os.windowsCurrentControlSet());
         optional(fields, "hostname", os.hostname());
+        optional(fields, "osinfo", Osinfo.of(os));
 
         List<OsMountpoint> mountpoints = os.mountpoints().isEmpty()
                 ? List.of(new OsMountpoint("/", os.root()))

@@ -28,6 +28,7 @@ class InspectionJsonTest {
                       "package_format": "deb",
                       "package_management": "apt",
                       "hostname": "web1",
+                      "osinfo": "debian12",
                       "mountpoints": [
                         {
                           "mountpoint": "/",
@@ -100,6 +101,7 @@ class InspectionJsonTest {
                       "windows_systemroot": "/Windows",
                       "windows_current_control_set": "ControlSet001",
                       "hostname": "WIN-PC",
+                      "osinfo": "win10",
                       "mountpoints": [
                         {
                           "mountpoint": "/",

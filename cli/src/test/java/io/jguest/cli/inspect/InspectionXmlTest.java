@@ -37,6 +37,7 @@ class InspectionXmlTest {
                     <package_format>deb</package_format>
                     <package_management>apt</package_management>
                     <hostname>web1</hostname>
+                    <osinfo>debian12</osinfo>
                     <mountpoints>
                       <mountpoint dev="/dev/sda2">/</mountpoint>
                       <mountpoint dev="/dev/vg0/var">/var</mountpoint>
@@ -96,6 +97,7 @@ class InspectionXmlTest {
                     <windows_systemroot>/Windows</windows_systemroot>
                     <windows_current_control_set>ControlSet001</windows_current_control_set>
                     <hostname>WIN-PC</hostname>
+                    <osinfo>win10</osinfo>
                     <mountpoints>
                       <mountpoint dev="/dev/sda2">/</mountpoint>
                     </mountpoints>
