@@ -11,9 +11,9 @@ package io.jguest.api;
  * @param release     release (Debian revision, rpm release), else empty
  * @param arch        package architecture, else empty
  * @param publisher   Windows {@code Publisher}, else empty
- * @param url         Windows {@code URLInfoAbout}, else empty
+ * @param url         home page: Windows {@code URLInfoAbout}, dpkg {@code Homepage}, rpm/apk/pacman URL, else empty
  * @param installPath Windows {@code InstallLocation}, else empty
- * @param description summary or Windows {@code Comments}, else empty
+ * @param description one-line summary (package databases) or Windows {@code Comments}, else empty
  */
 public record Application(String name, String displayName, int epoch, String version, String release, String arch,
                           String publisher, String url, String installPath, String description) {

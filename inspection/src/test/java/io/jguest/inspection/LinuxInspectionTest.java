@@ -13,9 +13,11 @@ import io.jguest.api.Explanation;
 import io.jguest.api.InspectedOs;
 import io.jguest.api.InspectionReport;
 import io.jguest.api.OsMountpoint;
+import io.jguest.inspection.detect.RpmDatabases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -136,14 +138,122 @@ class LinuxInspectionTest {
         write(root, "/etc/sysconfig/network", "NETWORKING=yes\nHOSTNAME=fedora.invalid\n");
         write(root, "/etc/fstab", "LABEL=BOOT /boot ext2 default 0 0\nLABEL=ROOT / ext2 default 0 0\n");
         hostElf(root, "/bin/ls");
-        write(root, "/var/lib/rpm/rpmdb.sqlite", "SQLite format 3\0");
+        write(root, "/var/lib/rpm/rpmdb.sqlite", RpmDatabases.fedora38());
 
         InspectionReport report = Inspector.create().inspect(g.input(), false);
 
         assertEquals(List.of(new InspectedOs("/dev/sda2", "linux", "fedora", "Fedora release 14 (Phony)", null, 14, 0,
                 hostArch(), "fedora.invalid", "rpm", "yum", null, null, null,
-                List.of(new OsMountpoint("/", "/dev/sda2"), new OsMountpoint("/boot", "/dev/sda1")), List.of(), List.of())),
+                List.of(new OsMountpoint("/", "/dev/sda2"), new OsMountpoint("/boot", "/dev/sda1")), List.of(), FEDORA_38_APPS)),
                 report.roots());
+        assertEquals(List.of(), report.warnings());
+    }
+
+    /** The applications of {@link RpmDatabases#FEDORA_38}, as the report sorts them. */
+    static final List<Application> FEDORA_38_APPS = List.of(
+            rpm("NetworkManager", 1, "1.42.0", "1.fc38", "x86_64", "https://networkmanager.dev/",
+                    "Network connection manager and user applications"),
+            rpm("bash", 0, "5.2.15", "3.fc38", "x86_64", "https://www.gnu.org/software/bash", "The GNU Bourne Again shell"),
+            rpm("dnf", 0, "4.14.0", "1.fc38", "noarch", "https://github.com/rpm-software-management/dnf", "Package manager"),
+            rpm("fedora-release-common", 0, "38", "36", "noarch", "https://fedoraproject.org/", "Fedora release files"),
+            rpm("kernel-core", 0, "6.2.9", "300.fc38", "x86_64", "https://www.kernel.org/", "The Linux kernel"));
+
+    private static Application rpm(String name, int epoch, String version, String release, String arch, String url, String summary) {
+        return new Application(name, "", epoch, version, release, arch, "", url, "", summary);
+    }
+
+    /** A usr-merged Fedora 38 root: rpm's database in /usr/lib/sysimage/rpm, /var/lib/rpm a link to it. */
+    static GuestTree fedora38(Path base) throws IOException {
+        GuestTree g = new GuestTree(base).disk("/dev/vda", "gpt", "5f0c4d2e-7a9b-4c3d-8e1f-0a1b2c3d4e5f")
+                .partition("/dev/vda1", "/dev/vda", 1, 1 << 20, "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
+        Path root = g.fs("/dev/vda1", "ext4", "", ROOT_UUID);
+        symlink(root, "/bin", "usr/bin");
+        hostElf(root, "/usr/bin/bash");
+        write(root, "/etc/os-release", """
+                NAME="Fedora Linux"
+                VERSION="38 (Server Edition)"
+                ID=fedora
+                VERSION_ID=38
+                PRETTY_NAME="Fedora Linux 38 (Server Edition)"
+                """);
+        write(root, "/etc/hostname", "fedora38.invalid\n");
+        symlink(root, "/usr/bin/dnf", "dnf-3");
+        write(root, "/usr/bin/dnf-3", "#!/usr/bin/python3\n");
+        write(root, "/etc/fstab", "UUID=%s / ext4 defaults 1 1\n".formatted(ROOT_UUID));
+        write(root, "/usr/lib/sysimage/rpm/rpmdb.sqlite", RpmDatabases.fedora38());
+        symlink(root, "/var/lib/rpm", "../../usr/lib/sysimage/rpm");
+        return g;
+    }
+
+    @Test
+    void fedora38WithTheRpmDatabaseInSysimageAndALinkToIt() throws IOException {
+        InspectionReport report = Inspector.create().inspect(fedora38(tmp).input(), false);
+
+        assertEquals(List.of(new InspectedOs("/dev/vda1", "linux", "fedora", "Fedora Linux 38 (Server Edition)", null, 38, 0,
+                hostArch(), "fedora38.invalid", "rpm", "dnf", null, null, null,
+                List.of(new OsMountpoint("/", "/dev/vda1")), List.of(), FEDORA_38_APPS)), report.roots());
+        assertEquals(List.of(), report.warnings());
+    }
+
+    /** As the phony linux-lvm guest: /var separate, its lib/rpm a link that only resolves in the assembled tree. */
+    @Test
+    void fedora38WithASeparateVarLinkingIntoTheRoot() throws IOException {
+        GuestTree g = fedora38(tmp).partition("/dev/vda2", "/dev/vda", 2, 1L << 30, "aaaaaaaa-bbbb-cccc-dddd-000000000002");
+        Path root = tmp.resolve("fs0");
+        Files.delete(root.resolve("var/lib/rpm"));
+        write(root, "/etc/fstab", "UUID=%s / ext4 defaults 1 1\nUUID=%s /var xfs defaults 1 2\n".formatted(ROOT_UUID, BOOT_UUID));
+        Path var = g.fs("/dev/vda2", "xfs", "", BOOT_UUID);
+        symlink(var, "/lib/rpm", "../../usr/lib/sysimage/rpm");
+
+        InspectionReport report = Inspector.create().inspect(g.input(), false);
+
+        assertEquals(List.of(new OsMountpoint("/", "/dev/vda1"), new OsMountpoint("/var", "/dev/vda2")),
+                report.roots().get(0).mountpoints());
+        assertEquals(FEDORA_38_APPS, report.roots().get(0).applications());
+        assertEquals(List.of(), report.warnings());
+    }
+
+    @Test
+    void aDamagedRpmDatabaseIsAWarningAndNoApplications() throws IOException {
+        GuestTree g = fedora38(tmp);
+        Path db = tmp.resolve("fs0/usr/lib/sysimage/rpm/rpmdb.sqlite");
+        Files.write(db, "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII));
+
+        InspectionReport report = Inspector.create().inspect(g.input(), false);
+
+        assertEquals(List.of(), report.roots().get(0).applications());
+        assertEquals(List.of("/dev/vda1: /usr/lib/sysimage/rpm/rpmdb.sqlite: 16 bytes, too short for an SQLite database"),
+                report.warnings());
+    }
+
+    /** Rocky Linux 9 keeps rpm's database in /var/lib/rpm; here /var is a filesystem of its own. */
+    @Test
+    void rocky9WithTheRpmDatabaseOnASeparateVar() throws IOException {
+        GuestTree g = new GuestTree(tmp).disk("/dev/sda", "gpt", "5f0c4d2e-7a9b-4c3d-8e1f-0a1b2c3d4e5f")
+                .partition("/dev/sda1", "/dev/sda", 1, 1 << 20, "aaaaaaaa-0000-0000-0000-000000000001")
+                .partition("/dev/sda2", "/dev/sda", 2, 1L << 30, "aaaaaaaa-0000-0000-0000-000000000002");
+        Path root = g.fs("/dev/sda1", "xfs", "", ROOT_UUID);
+        Path var = g.fs("/dev/sda2", "xfs", "", BOOT_UUID);
+        symlink(root, "/bin", "usr/bin");
+        hostElf(root, "/usr/bin/bash");
+        mkdirs(root, "/var", "/usr/lib/sysimage");
+        write(root, "/etc/os-release", """
+                NAME="Rocky Linux"
+                VERSION="9.3 (Blue Onyx)"
+                ID="rocky"
+                VERSION_ID="9.3"
+                PRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"
+                """);
+        write(root, "/etc/fstab", "UUID=%s / xfs defaults 0 0\nUUID=%s /var xfs defaults 0 0\n".formatted(ROOT_UUID, BOOT_UUID));
+        write(var, "/lib/rpm/rpmdb.sqlite", RpmDatabases.fedora38());
+
+        InspectionReport report = Inspector.create().inspect(g.input(), false);
+
+        assertEquals(1, report.roots().size(), report.toString());
+        InspectedOs os = report.roots().get(0);
+        assertEquals("rocky", os.distro());
+        assertEquals(List.of(new OsMountpoint("/", "/dev/sda1"), new OsMountpoint("/var", "/dev/sda2")), os.mountpoints());
+        assertEquals(FEDORA_38_APPS, os.applications());
         assertEquals(List.of(), report.warnings());
     }
 

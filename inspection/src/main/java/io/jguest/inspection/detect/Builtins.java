@@ -5,6 +5,7 @@ import io.jguest.inspection.hive.HiveException;
 import io.jguest.inspection.hive.HiveKey;
 import io.jguest.inspection.hive.HiveValue;
 import io.jguest.inspection.rules.Builtin;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +41,8 @@ import java.util.regex.Pattern;
  * dpkg_package(+Fs, -Name, -Epoch, -Version, -Release, -Arch, -Url, -Description)   /var/lib/dpkg/status
  * apk_package(+Fs, ...same)      /lib/apk/db/installed
  * pacman_package(+Fs, ...same)   /var/lib/pacman/local/NAME/desc
+ * rpm_package(+Fs, +Path, -Name, -Epoch, -Version, -Release, -Arch, -Url, -Summary)
+ *                                rpm's sqlite database at Path (the rules choose which, see {@link SqliteFile})
  * reg_value(+Fs, +Hive, +Key, -Name, -Display)  a registry value as text (Name matched case-insensitively)
  * reg_subkey(+Fs, +Hive, +Key, -Child)
  * mounted_device(+Fs, +Hive, -Letter, -Kind, -Id, -Offset)   \MountedDevices, see {@link MountedDevice}
@@ -63,6 +66,8 @@ public final class Builtins {
     public static final int SMALL_FILE = 64 * 1024;
     /** Package databases are streamed up to this size. */
     public static final long PACKAGE_DB = 64L << 20;
+    /** rpm's sqlite databases are mapped up to this size. */
+    public static final long RPM_DB = 256L << 20;
     /** Hives are mapped up to this size. */
     public static final long HIVE = 256L << 20;
     /** Longest line kept of a streamed database. */
@@ -89,6 +94,7 @@ public final class Builtins {
             fs("dpkg_package", "iooooooo", Builtins::dpkg),
             fs("apk_package", "iooooooo", Builtins::apk),
             fs("pacman_package", "iooooooo", Builtins::pacman),
+            fs("rpm_package", "iiooooooo", Builtins::rpm),
             fs("reg_value", "iiioo", Builtins::regValue),
             fs("reg_subkey", "iiio", Builtins::regSubkey),
             fs("mounted_device", "iioooo", Builtins::mountedDevice),
@@ -180,12 +186,7 @@ public final class Builtins {
         }
         List<String> bad = new ArrayList<>();
         List<Fstab.Entry> entries = Fstab.parse(text.get(), bad::add);
-        for (int i = 0; i < bad.size() && i < MAX_LINE_WARNINGS; i++) {
-            d.warn(fs.device() + ": " + path + " " + bad.get(i) + ", skipped");
-        }
-        if (bad.size() > MAX_LINE_WARNINGS) {
-            d.warn(fs.device() + ": " + path + ": " + (bad.size() - MAX_LINE_WARNINGS) + " more lines skipped");
-        }
+        warnSkipped(d, fs, path, bad, "lines");
         List<List<String>> rows = new ArrayList<>();
         for (Fstab.Entry e : entries) {
             rows.add(List.of(e.spec(), e.mountpoint(), e.type(), e.options()));
@@ -226,6 +227,37 @@ public final class Builtins {
             }
         }
         return packageRows(packages);
+    }
+
+    /**
+     * rpm's sqlite database at a path the rules chose: mapped, not copied. Damage gives a warning and
+     * the packages before it; a header that cannot be read gives a warning and is left out.
+     */
+    private static List<List<String>> rpm(Detection d, RootedFs fs, List<String> a) throws DetectException {
+        String path = a.get(1);
+        Optional<ByteBuffer> data = fs.map(path, RPM_DB);
+        if (data.isEmpty()) {
+            return List.of();
+        }
+        List<Package> packages = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        try {
+            PackageDatabases.rpm(SqliteFile.parse(data.get()), packages::add, bad::add);
+        } catch (SqliteException e) {
+            d.warn(fs.device() + ": " + path + ": " + e.getMessage());
+        }
+        warnSkipped(d, fs, path, bad, "rows");
+        return packageRows(packages);
+    }
+
+    /** One warning per bad line or row ({@code /etc/fstab line 3: ...}) up to a limit, then their count. */
+    private static void warnSkipped(Detection d, RootedFs fs, String path, List<String> bad, String what) {
+        for (int i = 0; i < bad.size() && i < MAX_LINE_WARNINGS; i++) {
+            d.warn(fs.device() + ": " + path + " " + bad.get(i) + ", skipped");
+        }
+        if (bad.size() > MAX_LINE_WARNINGS) {
+            d.warn(fs.device() + ": " + path + ": " + (bad.size() - MAX_LINE_WARNINGS) + " more " + what + " skipped");
+        }
     }
 
     /** Streams a database; a database over the limit gives a warning and the packages before it. */

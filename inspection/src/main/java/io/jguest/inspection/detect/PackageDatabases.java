@@ -3,11 +3,13 @@ package io.jguest.inspection.detect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Parsers of the package databases libguestfs reads ({@code inspect_list_applications2}): dpkg's
- * {@code status}, apk's {@code installed} and pacman's {@code local/NAME/desc}. The rpm database is
- * not read: it is Berkeley DB or sqlite, which cannot be parsed without a library the appliance lacks.
+ * {@code status}, apk's {@code installed}, pacman's {@code local/NAME/desc} and rpm's sqlite
+ * database ({@code rpmdb.sqlite}, through {@link SqliteFile} and {@link RpmHeader}). rpm's older
+ * Berkeley DB ({@code Packages}) and openSUSE's ndb ({@code Packages.db}) are not read.
  */
 public final class PackageDatabases {
     private PackageDatabases() {
@@ -155,6 +157,39 @@ public final class PackageDatabases {
             return Optional.empty();
         }
         return Optional.of(new Package(name, Integer.parseInt(v.get()[0]), v.get()[1], v.get()[2], arch, url, desc));
+    }
+
+    /**
+     * The packages of rpm's sqlite database: the header blob (column 1) of every row of table
+     * {@code Packages} ({@code hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL}), in row
+     * order. Every header is listed, the {@code gpg-pubkey} pseudo-packages too, as libguestfs lists
+     * what librpm's iterator returns. A row that cannot be read goes to {@code bad}
+     * ({@code Packages row 7: header without NAME}) and is left out.
+     *
+     * @throws SqliteException no table {@code Packages}, or damage that ends the scan (the packages
+     *                         before it have been delivered)
+     */
+    public static void rpm(SqliteFile db, Consumer<Package> sink, Consumer<String> bad) throws SqliteException {
+        long root = db.tableRoot("Packages").orElseThrow(() -> new SqliteException("no table Packages (not an rpm database)"));
+        db.scan(root, new SqliteFile.RowVisitor() {
+            @Override
+            public void row(long rowid, List<Object> values) {
+                if (values.size() < 2 || !(values.get(1) instanceof byte[] blob)) {
+                    bad.accept("Packages row " + rowid + ": no header blob");
+                    return;
+                }
+                try {
+                    sink.accept(RpmHeader.parse(blob).toPackage());
+                } catch (DetectException e) {
+                    bad.accept("Packages row " + rowid + ": " + e.getMessage());
+                }
+            }
+
+            @Override
+            public void unreadable(long rowid, String reason) {
+                bad.accept("Packages row " + rowid + ": " + reason);
+            }
+        });
     }
 
     /** {@code [epoch:]version[-release]} → {epoch, version, release}; empty when the epoch is not a number. */

@@ -298,6 +298,29 @@ public final class RootedFs {
         return names;
     }
 
+    /**
+     * A regular file mapped read-only (the mapping outlives this call and needs no closing), or
+     * empty when it does not exist.
+     *
+     * @throws DetectException not a regular file, larger than {@code maxBytes} (2 GiB at most), or unreadable
+     */
+    public Optional<ByteBuffer> map(String guestPath, long maxBytes) throws DetectException {
+        Optional<Entry> e = regularFile(guestPath, false);
+        if (e.isEmpty()) {
+            return Optional.empty();
+        }
+        long max = Math.min(maxBytes, Integer.MAX_VALUE);
+        try (FileChannel ch = FileChannel.open(e.get().host(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long size = ch.size();
+            if (size > max) {
+                throw new DetectException(guestPath + ": " + size + " bytes, more than the " + limit(max) + " read for it");
+            }
+            return Optional.of(ch.map(FileChannel.MapMode.READ_ONLY, 0, size));
+        } catch (IOException ex) {
+            throw new DetectException(guestPath + ": " + describe(ex), ex);
+        }
+    }
+
     /** Opens the registry hive at {@code guestPath} (a regular file), mapped with a cap of {@code maxBytes}. */
     public Optional<Hive> hive(String guestPath, long maxBytes) throws DetectException {
         Optional<Entry> e = regularFile(guestPath, false);

@@ -12,13 +12,16 @@
  *   <li>{@link io.jguest.inspection.detect.RootedFs}: guest paths resolved component by component
  *       inside a mounted root (40 links at most, case-insensitive for Windows); only regular files
  *       are read, within limits (64 KiB for small files, 64 MiB streamed for package databases,
- *       256 MiB for hives).</li>
+ *       256 MiB mapped for hives and rpm databases).</li>
  *   <li>Parsers, pure functions with unit tests: {@link io.jguest.inspection.detect.KeyValueFile},
  *       {@link io.jguest.inspection.detect.Text}, {@link io.jguest.inspection.detect.Fstab},
  *       {@link io.jguest.inspection.detect.DeviceNames}, {@link io.jguest.inspection.detect.ElfHeader},
  *       {@link io.jguest.inspection.detect.PeHeader}, {@link io.jguest.inspection.detect.PackageDatabases},
- *       {@link io.jguest.inspection.detect.MountedDevice}. rpm databases are not read (Berkeley DB or
- *       sqlite: not feasible without a library).</li>
+ *       {@link io.jguest.inspection.detect.MountedDevice}, {@link io.jguest.inspection.detect.RpmHeader}.</li>
+ *   <li>{@link io.jguest.inspection.detect.SqliteFile}: a minimal read-only SQLite reader (header,
+ *       schema, table B-tree scans, records, overflow chains), enough for rpm's {@code rpmdb.sqlite};
+ *       its one failure is {@link io.jguest.inspection.detect.SqliteException}. rpm's Berkeley DB
+ *       and ndb databases are not read.</li>
  * </ul>
  *
  * Nothing here throws at the rules: what cannot be read becomes a warning line naming the filesystem

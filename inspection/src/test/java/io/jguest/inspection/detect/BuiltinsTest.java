@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jguest.inspection.rules.Builtin;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -75,6 +76,37 @@ class BuiltinsTest {
         assertEquals(List.of(), call("mounted_device", "/dev/sda2", "/SYSTEM", null, null, null, null));
         assertEquals(1, detection.warnings().size(), detection.warnings().toString());
         assertTrue(detection.warnings().get(0).startsWith("/dev/sda2: /SYSTEM: "), detection.warnings().get(0));
+    }
+
+    @Test
+    void rpmPackagesFromTheDatabaseTheRulesName() throws IOException {
+        Files.createDirectories(root.resolve("var/lib/rpm"));
+        Files.write(root.resolve("var/lib/rpm/rpmdb.sqlite"), RpmDatabases.fedora38());
+
+        List<List<String>> rows = call("rpm_package", "/dev/sda2", "/var/lib/rpm/rpmdb.sqlite", null, null, null, null, null, null, null);
+
+        assertEquals(List.of("/dev/sda2", "/var/lib/rpm/rpmdb.sqlite", "NetworkManager", "1", "1.42.0", "1.fc38", "x86_64",
+                "https://networkmanager.dev/", "Network connection manager and user applications"), rows.get(2));
+        assertEquals(List.of("kernel-core", "bash", "NetworkManager", "fedora-release-common", "dnf"),
+                rows.stream().map(r -> r.get(2)).toList());
+        assertEquals(List.of(), call("rpm_package", "/dev/sda2", "/usr/lib/sysimage/rpm/rpmdb.sqlite", null, null, null, null, null,
+                null, null));
+        assertEquals(List.of(), detection.warnings());
+    }
+
+    @Test
+    void aDamagedRpmDatabaseIsAWarningAndABadRowOneEach() throws IOException {
+        Files.write(root.resolve("short.sqlite"), "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII));
+        Files.write(root.resolve("rows.sqlite"), RpmDatabases.resource("rows.sqlite.gz"));
+
+        assertEquals(List.of(), call("rpm_package", "/dev/sda2", "/short.sqlite", null, null, null, null, null, null, null));
+        assertEquals(List.of(), call("rpm_package", "/dev/sda2", "/rows.sqlite", null, null, null, null, null, null, null));
+
+        List<String> w = detection.warnings();
+        assertEquals("/dev/sda2: /short.sqlite: 16 bytes, too short for an SQLite database", w.get(0));
+        assertEquals("/dev/sda2: /rows.sqlite Packages row 1: header with 1915829106 index entries, skipped", w.get(1));
+        assertEquals(1 + Builtins.MAX_LINE_WARNINGS + 1, w.size(), w.toString());
+        assertEquals("/dev/sda2: /rows.sqlite: " + (1287 - Builtins.MAX_LINE_WARNINGS) + " more rows skipped", w.get(w.size() - 1));
     }
 
     @Test

@@ -2,11 +2,13 @@ package io.jguest.inspection.detect;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jguest.inspection.PeFiles;
 import io.jguest.inspection.hive.HiveValue;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ParsersTest {
     @Test
@@ -239,5 +243,24 @@ class ParsersTest {
         assertEquals(Optional.empty(), MountedDevice.of("\\??\\Volume{1234}", HiveValue.REG_BINARY, mbr));
         assertEquals(Optional.empty(), MountedDevice.of("\\DosDevices\\1:", HiveValue.REG_BINARY, mbr));
         assertEquals(Optional.empty(), MountedDevice.of("\\DosDevices\\C:", HiveValue.REG_BINARY, new byte[13]));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rpmdb.sqlite.gz", "rpmdb-512.sqlite.gz", "rpmdb-65536.sqlite.gz", "utf16be.sqlite.gz"})
+    void rpmDatabasesGiveTheirFivePackages(String resource) throws SqliteException {
+        List<Package> packages = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        PackageDatabases.rpm(SqliteFile.parse(ByteBuffer.wrap(RpmDatabases.resource(resource))), packages::add, bad::add);
+        assertEquals(RpmDatabases.FEDORA_38, packages);
+        assertEquals(List.of(), bad);
+    }
+
+    @Test
+    void anSqliteDatabaseWithoutPackagesIsNoRpmDatabase() throws SqliteException {
+        byte[] file = RpmDatabases.fedora38();
+        String latin1 = new String(file, StandardCharsets.ISO_8859_1).replace("Packages", "Packagez");
+        SqliteFile db = SqliteFile.parse(ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1)));
+        SqliteException e = assertThrows(SqliteException.class, () -> PackageDatabases.rpm(db, p -> { }, b -> { }));
+        assertEquals("no table Packages (not an rpm database)", e.getMessage());
     }
 }
