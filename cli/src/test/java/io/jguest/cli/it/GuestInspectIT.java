@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,12 +149,6 @@ class GuestInspectIT {
 
         Map<String, String> theirApps = applications(their);
         Map<String, String> ourApps = applications(our);
-        if (ourApps.isEmpty() && !theirApps.isEmpty() && image.equals(PhonyGuests.LINUX_LVM)) {
-            // Known gap while RPM databases are being taught to the daemon (branch wt-rpm): remove
-            // this once it is merged.
-            Assumptions.abort(image + ": no applications listed (the RPM database is not read yet); virt-inspector lists "
-                    + theirApps.keySet());
-        }
         assertEquals(theirApps.keySet(), ourApps.keySet(), image + ": application names");
         assertEquals(theirApps, ourApps, image + ": applications (name: epoch version release arch)");
     }
