@@ -58,8 +58,9 @@ public final class Inspector {
      * @param explain whether to include the derivation of every conclusion (except applications)
      */
     public InspectionReport inspect(InspectionInput input, boolean explain) {
-        Detection detection = new Detection(input.mounted());
-        Model model = detection.run(() -> Rules.PROGRAM.evaluate(InputFacts.of(input)));
-        return new ReportBuilder(model, detection.warnings()).build(explain);
+        try (Detection detection = new Detection(input.mounted())) {
+            Model model = detection.run(() -> Rules.PROGRAM.evaluate(InputFacts.of(input)));
+            return new ReportBuilder(model, detection.warnings()).build(explain);
+        }
     }
 }

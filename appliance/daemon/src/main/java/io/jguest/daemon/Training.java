@@ -305,7 +305,58 @@ final class Training {
                 + "40 22 8:1 / " + sysroot.resolve("mnt") + " ro - ext4 /dev/sda1 ro\n");
         Files.writeString(dir.resolve("cmdline"), "console=ttyS0 quiet jguest.drives=2\n");
         Files.createFile(dir.resolve("modules.done"));
+        inspectionTrees(dir.resolve("inspect"));
         return dir;
+    }
+
+    /**
+     * What INSPECT_OS reads: the canned mount does nothing, so the directories it "mounts" the canned
+     * ext4 ({@code inspect/0}) and xfs ({@code inspect/1}) filesystems on are these trees: a Debian-like
+     * root and a Windows-like one (with hives that are not hives: the error path).
+     */
+    private static void inspectionTrees(Path inspect) throws IOException {
+        Path linux = Files.createDirectories(inspect.resolve("0"));
+        for (String d : List.of("etc", "bin", "var/lib/dpkg", "boot")) {
+            Files.createDirectories(linux.resolve(d));
+        }
+        Files.writeString(linux.resolve("etc/os-release"), "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
+                + "NAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nID=debian\n");
+        Files.writeString(linux.resolve("etc/debian_version"), "12.8\n");
+        Files.writeString(linux.resolve("etc/hostname"), "training\n");
+        Files.writeString(linux.resolve("etc/fstab"), "# fstab\nUUID=u-b / ext4 defaults 0 1\n"
+                + "/dev/sda1 /boot xfs defaults 0 2\nLABEL=my\\040data /data ext4 defaults 0 2\nproc /proc proc defaults 0 0\n");
+        Files.writeString(linux.resolve("var/lib/dpkg/status"), "Package: bash\nStatus: install ok installed\n"
+                + "Architecture: amd64\nVersion: 5.2.15-2+b2\nDescription: GNU Bourne Again SHell\n long text\n\n"
+                + "Package: dash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 0.5.12-2\n"
+                + "Description: POSIX-compliant shell\n\n");
+        byte[] elf = new byte[64];
+        elf[0] = 0x7f;
+        elf[1] = 'E';
+        elf[2] = 'L';
+        elf[3] = 'F';
+        elf[4] = 2; // 64-bit
+        elf[5] = 1; // little-endian
+        elf[6] = 1;
+        elf[18] = 0x3e; // x86-64
+        Files.write(linux.resolve("bin/sh"), elf);
+        Path windows = Files.createDirectories(inspect.resolve("1"));
+        Path config = Files.createDirectories(windows.resolve("Windows/System32/config"));
+        byte[] pe = new byte[0x60];
+        pe[0] = 'M';
+        pe[1] = 'Z';
+        pe[0x3c] = 0x40;
+        pe[0x40] = 'P';
+        pe[0x41] = 'E';
+        pe[0x44] = 0x64; // x86-64 (0x8664)
+        pe[0x45] = (byte) 0x86;
+        Files.write(windows.resolve("Windows/System32/cmd.exe"), pe);
+        byte[] notAHive = new byte[4096];
+        notAHive[0] = 'r';
+        notAHive[1] = 'e';
+        notAHive[2] = 'g';
+        notAHive[3] = 'f';
+        Files.write(config.resolve("SOFTWARE"), notAHive);
+        Files.write(config.resolve("SYSTEM"), notAHive);
     }
 
     private static void disk(Path block, String name, long sectors, int ro) throws IOException {

@@ -1,5 +1,6 @@
 package io.jguest.inspection.detect;
 
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ import java.util.function.Supplier;
  * makes it the {@linkplain #current() current} detection of the built-ins (a scoped value, so the
  * compiled rules and their built-ins can be shared by concurrent inspections on other threads).
  */
-public final class Detection {
+public final class Detection implements AutoCloseable {
     /** Warnings kept per inspection; more are counted in a last line. */
     static final int MAX_WARNINGS = 200;
 
@@ -33,7 +34,21 @@ public final class Detection {
 
     /** @param mounted device → the host directory where it is mounted read-only */
     public Detection(Map<String, Path> mounted) {
-        mounted.forEach((device, root) -> filesystems.put(device, new RootedFs(device, root)));
+        mounted.forEach((device, root) -> filesystems.put(device, new RootedFs(device, root, arena)));
+    }
+
+    /** Files the built-ins mapped (hives, rpm databases), unmapped by {@link #close}. */
+    private final Arena arena = Arena.ofShared();
+
+    /**
+     * Unmaps every file the built-ins mapped, so that the inspected filesystems can be unmounted at
+     * once. Idempotent. Nothing read during the inspection may be used afterwards.
+     */
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
     }
 
     /** Runs {@code body} (the evaluation) with this detection as the built-ins' current one. */

@@ -6,6 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -50,9 +51,21 @@ public final class RootedFs {
 
     /** @param device the guest device ({@code /dev/sda2}), for messages; @param root where it is mounted */
     public RootedFs(String device, Path root) {
+        this(device, root, null);
+    }
+
+    /**
+     * @param arena what {@link #map} maps files in, so that closing it unmaps them at once (a mapping
+     *              left to the garbage collector keeps the filesystem busy: its unmount fails with
+     *              EBUSY); null for mappings that live until collected
+     */
+    public RootedFs(String device, Path root, Arena arena) {
         this.device = device;
         this.root = root;
+        this.arena = arena;
     }
+
+    private final Arena arena;
 
     public String device() {
         return device;
@@ -299,8 +312,8 @@ public final class RootedFs {
     }
 
     /**
-     * A regular file mapped read-only (the mapping outlives this call and needs no closing), or
-     * empty when it does not exist.
+     * A regular file mapped read-only (in this filesystem's arena, see the constructor), or empty when
+     * it does not exist.
      *
      * @throws DetectException not a regular file, larger than {@code maxBytes} (2 GiB at most), or unreadable
      */
@@ -315,7 +328,8 @@ public final class RootedFs {
             if (size > max) {
                 throw new DetectException(guestPath + ": " + size + " bytes, more than the " + limit(max) + " read for it");
             }
-            return Optional.of(ch.map(FileChannel.MapMode.READ_ONLY, 0, size));
+            return Optional.of(arena == null ? ch.map(FileChannel.MapMode.READ_ONLY, 0, size)
+                    : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena).asByteBuffer());
         } catch (IOException ex) {
             throw new DetectException(guestPath + ": " + describe(ex), ex);
         }
@@ -323,14 +337,12 @@ public final class RootedFs {
 
     /** Opens the registry hive at {@code guestPath} (a regular file), mapped with a cap of {@code maxBytes}. */
     public Optional<Hive> hive(String guestPath, long maxBytes) throws DetectException {
-        Optional<Entry> e = regularFile(guestPath, false);
-        if (e.isEmpty()) {
+        Optional<ByteBuffer> data = map(guestPath, maxBytes);
+        if (data.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Hive.open(e.get().host(), maxBytes));
-        } catch (IOException ex) {
-            throw new DetectException(guestPath + ": " + describe(ex), ex);
+            return Optional.of(Hive.parse(data.get()));
         } catch (HiveException ex) {
             throw new DetectException(guestPath + ": " + ex.getMessage(), ex);
         }

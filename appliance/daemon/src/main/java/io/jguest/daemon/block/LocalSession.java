@@ -245,13 +245,21 @@ public final class LocalSession implements GuestSession {
             "linux_raid_member", "zfs_member", "unknown", "");
 
     /**
-     * Activates LVM, mounts every filesystem read-only under the inspection directory, runs the inspection
+     * Activates LVM (when there is a physical volume), mounts every filesystem read-only under the inspection directory, runs the inspection
      * rules over them and unmounts them all again (also when inspection fails). A filesystem that does
      * not mount is a warning in the report.
      */
     @Override
     public InspectionReport inspectOs(boolean explain) throws GuestFsException {
-        List<LogicalVolume> lvs = lvmActivateAll();
+        long t0 = System.nanoTime();
+        List<Filesystem> filesystems = listFilesystems();
+        List<LogicalVolume> lvs = List.of();
+        if (filesystems.stream().anyMatch(f -> "LVM2_member".equals(f.type()))) {
+            // only then: waiting for every module and running lvm twice costs seconds under TCG
+            lvs = lvmActivateAll();
+            filesystems = listFilesystems();
+        }
+        long tLvm = System.nanoTime();
         List<BlockDevice> disks = listDevices();
         DeviceNames names = names();
         ProbedPartitions probed = probePartitions();
@@ -265,9 +273,11 @@ public final class LocalSession implements GuestSession {
                 labels.put(names.toUser(p.device()), label);
             }
         }
-        List<Filesystem> filesystems = listFilesystems();
+        long tList = System.nanoTime();
         List<String> warnings = new ArrayList<>();
         Map<String, Path> mounted = new LinkedHashMap<>();
+        long tMount = 0;
+        long tRules = 0;
         try {
             int n = 0;
             for (Filesystem fs : filesystems) {
@@ -286,8 +296,10 @@ public final class LocalSession implements GuestSession {
                             + e.getMessage());
                 }
             }
+            tMount = System.nanoTime();
             InspectionReport report = Inspector.create().inspect(
                     new InspectionInput(disks, partitions, labels, filesystems, lvs, mounted), explain);
+            tRules = System.nanoTime();
             warnings.addAll(report.warnings());
             return new InspectionReport(report.roots(), warnings, report.explanations());
         } finally {
@@ -299,7 +311,15 @@ public final class LocalSession implements GuestSession {
                     Log.warn("inspection: " + e.getMessage());
                 }
             }
+            long end = System.nanoTime();
+            Log.info("inspection: filesystems and lvm " + ms(tLvm - t0) + " ms, disks and partitions " + ms(tList - tLvm) + " ms, mounts "
+                    + (tMount == 0 ? "-" : ms(tMount - tList)) + " ms, rules " + (tRules == 0 ? "-" : ms(tRules - tMount))
+                    + " ms, unmounts " + (tRules == 0 ? "-" : ms(end - tRules)) + " ms");
         }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     /** Read-only mount options that also keep a journal from being replayed. */
