@@ -37,8 +37,8 @@ public final class Server {
         /** Reading failed. */
         IO_ERROR,
         /**
-         * A {@code PrepareSave} call was served and answered, with no call left in flight: the next
-         * thing to do is {@link #awaitResume()}. The workers stay.
+         * A {@code PrepareSave} call was served, with no call left in flight: the next thing to do is
+         * {@link #awaitResume()}, which answers it. The workers stay.
          */
         PREPARED
     }
@@ -59,6 +59,8 @@ public final class Server {
     /** Calls handed to the workers and not yet answered. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
+    /** The answer to a prepare-save call, until {@link #awaitResume()} sends it. */
+    private Frame prepareReply;
 
     Server(FrameChannel codec, Dispatcher dispatcher, int workerThreads) {
         this.codec = codec;
@@ -110,10 +112,13 @@ public final class Server {
                 if (frame.kind() == FrameKind.CALL && frame.procedure() == Procedure.PREPARE_SAVE.id()) {
                     quiesce();
                     Frame reply = dispatcher.handle(frame);
-                    send(reply);
                     if (reply.kind() == FrameKind.REPLY) {
+                        // sent by awaitResume() just before it blocks: the host saves the VM as soon
+                        // as it has the reply, and the daemon should be idle by then
+                        prepareReply = reply;
                         return end = End.PREPARED;
                     }
+                    send(reply);
                     continue;
                 }
                 inFlight.incrementAndGet();
@@ -132,12 +137,16 @@ public final class Server {
     }
 
     /**
-     * After {@link End#PREPARED}: reads frames until a {@code Resume} (returned, for the caller to
+     * After {@link End#PREPARED}: answers the prepare-save call, then reads frames until a {@code Resume} (returned, for the caller to
      * apply and then say hello again) or a {@code Shutdown} (served). Other calls get an EPROTO error.
      * An end of stream means no host is connected yet (a restored VM's new host connects before the
      * VM runs, but the port may say so late); only a minute of it ends the session.
      */
     public Wake awaitResume() {
+        if (prepareReply != null) {
+            send(prepareReply);
+            prepareReply = null;
+        }
         long noHostSince = -1;
         while (true) {
             Frame frame;
