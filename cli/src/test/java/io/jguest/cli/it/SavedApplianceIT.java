@@ -219,6 +219,7 @@ class SavedApplianceIT {
     @Test
     @Order(6)
     void aDriveInUseIsNamedOnTheRestoredPathToo() throws Exception {
+        Path state = currentState();
         try (Guest writer = Appliances.launch(Drive.readWrite(work))) {
             assertTrue(writer.report().restored());
             ApplianceException e = assertThrows(ApplianceException.class, () -> Appliances.launch(Drive.readWrite(work)));
@@ -226,6 +227,7 @@ class SavedApplianceIT {
             assertTrue(e.getMessage().contains("work.img") && e.getMessage().contains("in use"), e.getMessage());
         }
         assertEquals(List.of(), awaitNoQemu(), "the refused launch left no qemu");
+        assertTrue(Files.exists(state), "a drive's error is not the saved state's: it stays");
     }
 
     private static Guest launch(Drive... drives) {

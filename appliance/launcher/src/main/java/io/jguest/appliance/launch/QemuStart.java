@@ -147,6 +147,10 @@ final class QemuStart implements AutoCloseable {
                     qemu.waitFor(Duration.ofSeconds(1));
                     throw new IOException("qemu exited before connecting");
                 }
+                if (Thread.currentThread().isInterrupted()) {
+                    // select() returns at once when interrupted: stop instead of spinning to the deadline
+                    throw new java.io.InterruptedIOException("interrupted while waiting for qemu to connect");
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new java.util.concurrent.TimeoutException("qemu did not connect");

@@ -71,10 +71,20 @@ final class SavedLaunch {
     private static final int ENTROPY_BYTES = 64;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A restore that did not work: the state is deleted and the appliance boots cold. */
+    /**
+     * A restore that did not work: the appliance boots cold, and when the state is to blame (qemu
+     * rejected it, the restored guest did not answer) the state is deleted.
+     */
     static final class RestoreFailed extends Exception {
-        RestoreFailed(String message, Throwable cause) {
+        private final boolean stateSuspect;
+
+        RestoreFailed(String message, boolean stateSuspect, Throwable cause) {
             super(message, cause);
+            this.stateSuspect = stateSuspect;
+        }
+
+        boolean stateSuspect() {
+            return stateSuspect;
         }
     }
 
@@ -181,9 +191,13 @@ final class SavedLaunch {
         try {
             return restore(accel, state, timeout, judging, build, fallback);
         } catch (RestoreFailed e) {
-            log.info("the saved appliance {} did not restore ({}): deleting it, booting cold", state.getFileName(),
-                    e.getMessage());
-            states.discard(state);
+            if (e.stateSuspect()) {
+                log.info("the saved appliance {} did not restore ({}): deleting it, booting cold", state.getFileName(),
+                        e.getMessage());
+                states.discard(state);
+            } else {
+                log.info("the saved appliance {} did not restore ({}): booting cold", state.getFileName(), e.getMessage());
+            }
             return null;
         }
     }
@@ -204,6 +218,9 @@ final class SavedLaunch {
             } catch (TimeoutException e) {
                 throw bootFailure(judging, QemuGuest.notReady(timeout, accel, s, e));
             } catch (IOException e) {
+                if (interrupted(e)) {
+                    throw e; // below
+                }
                 throw bootFailure(judging, QemuGuest.launchFailure(s == null ? null : s.qemu, List.of(), e));
             }
             long booted = System.nanoTime();
@@ -227,6 +244,9 @@ final class SavedLaunch {
             cfg.progress().accept(String.format("appliance saved in %.1f s (%d MiB)", (System.nanoTime() - t0) / 1e9,
                     Files.size(file) >> 20));
         } catch (QmpException | IOException | TimeoutException e) {
+            if (interrupted(e)) {
+                throw new ApplianceException.LaunchFailed("interrupted while saving the appliance", null, e);
+            }
             String tail = s == null ? "" : s.qemu.stderr().strip();
             throw new SaveFailed(e.getMessage() + (tail.isEmpty() ? "" : " (qemu: " + tail.lines().findFirst().orElse("") + ")"), e);
         } catch (InterruptedException e) {
@@ -237,6 +257,19 @@ final class SavedLaunch {
                 s.close();
             }
         }
+    }
+
+    /**
+     * Whether {@code e} comes from this thread being interrupted (a stop request: an interrupted socket
+     * write closes the socket), not from qemu or the state. Keeps the thread's interrupt status.
+     */
+    private static boolean interrupted(Exception e) {
+        if (e instanceof java.io.InterruptedIOException || e instanceof java.nio.channels.ClosedByInterruptException
+                || Thread.currentThread().isInterrupted()) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+        return false;
     }
 
     /** Under KVM on trial, the boot's failure is KVM's (the caller falls back to TCG); else it is recorded. */
@@ -298,7 +331,15 @@ final class SavedLaunch {
                 }
             }
             for (HotPlug p : plugs) {
-                qmp.execute("device_add", p.deviceAdd(), QMP_TIMEOUT);
+                try {
+                    qmp.execute("device_add", p.deviceAdd(), QMP_TIMEOUT);
+                } catch (QmpException e) {
+                    // qemu locks an image when a device takes it: another writer shows here
+                    if (isLockConflict(e)) {
+                        throw badDrive(p, e);
+                    }
+                    throw e;
+                }
             }
             long plugged = System.nanoTime();
             qmp.execute("cont", Map.of(), QMP_TIMEOUT);
@@ -314,7 +355,7 @@ final class SavedLaunch {
                 if (judging) {
                     throw QemuGuest.notReady(bound, accel, s, e);
                 }
-                throw new RestoreFailed("no hello within " + bound.toSeconds() + " s", e);
+                throw new RestoreFailed("no hello within " + bound.toSeconds() + " s", true, e);
             }
             Duration toHello = Duration.ofNanos(System.nanoTime() - t0);
             LaunchReport report = new LaunchReport(accel, fallback, build, toHello, Duration.ZERO, Duration.ZERO,
@@ -329,14 +370,21 @@ final class SavedLaunch {
             s.handOver();
             return g;
         } catch (QmpException e) {
-            throw new RestoreFailed(e.getMessage(), e);
+            throw new RestoreFailed(e.getMessage(), true, e);
         } catch (IOException e) {
-            throw new RestoreFailed(qemuComplaint(s, e), e);
+            if (interrupted(e)) {
+                throw new ApplianceException.LaunchFailed("interrupted while restoring the appliance", null, e);
+            }
+            boolean exited = s != null && s.qemu.waitFor(Duration.ofSeconds(2));
+            // a qemu ended by a signal (the watchdog's, someone's kill) says nothing about the state
+            boolean killed = exited && s.qemu.exitCode() >= 128;
+            throw new RestoreFailed(killed ? "qemu was killed (status " + s.qemu.exitCode() + ")" : qemuComplaint(s, e),
+                    !killed, e);
         } catch (TimeoutException e) {
             if (judging) {
                 throw QemuGuest.notReady(bound, accel, s, e);
             }
-            throw new RestoreFailed(e.getMessage(), e);
+            throw new RestoreFailed(e.getMessage(), true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApplianceException.LaunchFailed("interrupted while restoring the appliance", null, e);
@@ -422,9 +470,13 @@ final class SavedLaunch {
         }
     }
 
+    private static boolean isLockConflict(QmpException e) {
+        return e.description().contains("lock");
+    }
+
     private static ApplianceException badDrive(HotPlug p, QmpException e) {
         String path = p.drive().path().toString();
-        if (e.description().contains("lock")) {
+        if (isLockConflict(e)) {
             return new ApplianceException.BadDrive(path + ": is in use by another process (qemu could not lock it)");
         }
         return new ApplianceException.BadDrive(path + ": qemu cannot open it: " + e.description());
