@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * {@code jguest boot-benchmark}, in the spirit of libguestfs's: warm-up launches, then N passes of
  * launch, daemon ready, shutdown, with one small read-only drive (libguestfs uses {@code /dev/null};
  * our launcher refuses empty images, so a 1 MiB sparse raw file stands in). Phases come from the
- * {@link LaunchReport} of each pass and from timing {@link Guest#close()}. By default both ways of
+ * {@link LaunchReport} of each pass and from timing {@link Guest#close()}; between them, untimed,
+ * {@value #ROUND_TRIPS} {@code lstat} round trips show how warm the daemon is. By default both ways of
  * starting are measured, one after the other: restored from the saved appliance (the default start;
  * its first warm-up makes the saved state if there is none) and a cold boot.
  */
@@ -66,8 +67,16 @@ final class BootBenchmarkCommand implements Callable<Integer> {
         this.cli = cli;
     }
 
-    /** One timed pass. */
-    record Pass(Duration total, Duration launch, Duration shutdown, LaunchReport report) {
+    /** Round trips timed after each launch (not part of its total): how warm the daemon is. */
+    static final int ROUND_TRIPS = 50;
+
+    /**
+     * One timed pass.
+     *
+     * @param total     launch to ready to shutdown (the round trips excluded)
+     * @param roundTrip mean of {@value #ROUND_TRIPS} {@code lstat("/")} calls right after ready
+     */
+    record Pass(Duration total, Duration launch, Duration shutdown, LaunchReport report, Duration roundTrip) {
     }
 
     @Override
@@ -135,14 +144,22 @@ final class BootBenchmarkCommand implements Callable<Integer> {
         Guest guest = cli.launch(config);
         long ready = System.nanoTime();
         LaunchReport report;
+        long calls;
+        long closing;
         try {
             report = guest.report();
+            long c0 = System.nanoTime();
+            for (int i = 0; i < ROUND_TRIPS; i++) {
+                guest.lstat("/");
+            }
+            calls = System.nanoTime() - c0;
         } finally {
+            closing = System.nanoTime();
             guest.close();
         }
         long end = System.nanoTime();
-        return new Pass(Duration.ofNanos(end - start), Duration.ofNanos(ready - start), Duration.ofNanos(end - ready),
-                report);
+        return new Pass(Duration.ofNanos(ready - start + end - closing), Duration.ofNanos(ready - start),
+                Duration.ofNanos(end - closing), report, Duration.ofNanos(calls / ROUND_TRIPS));
     }
 
     private static void printReport(PrintWriter out, ApplianceConfig config, List<Pass> timed) {
@@ -174,6 +191,7 @@ final class BootBenchmarkCommand implements Callable<Integer> {
                     timed.stream().map(p -> nonNegative(p.report().kernelToReady().minus(p.report().kernelToInit()))).toList());
         }
         phase(out, "shutdown", timed.stream().map(Pass::shutdown).toList());
+        phase(out, "lstat after ready", timed.stream().map(Pass::roundTrip).toList());
         out.flush();
     }
 
@@ -182,7 +200,7 @@ final class BootBenchmarkCommand implements Callable<Integer> {
     }
 
     private static void phase(PrintWriter out, String name, List<Duration> samples) {
-        out.printf(Locale.ROOT, "  %-24s %s%n", name + ":", Stats.of(samples).format());
+        out.printf(Locale.ROOT, "  %-28s %s%n", name + ":", Stats.of(samples).format());
     }
 
     private void compareWithLibguestfs(PrintWriter out, List<List<Pass>> runs, boolean tcg)
