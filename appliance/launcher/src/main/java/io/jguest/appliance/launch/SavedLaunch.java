@@ -389,7 +389,14 @@ final class SavedLaunch {
             Thread.currentThread().interrupt();
             throw new ApplianceException.LaunchFailed("interrupted while restoring the appliance", null, e);
         } finally {
-            overlays.forEach(f -> f.cancel(true));
+            // a qemu-img still running could create its overlay after the directory is removed
+            for (CompletableFuture<Void> f : overlays) {
+                try {
+                    f.get(OVERLAY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (Exception e) {
+                    // its failure was reported, or this launch failed for another reason
+                }
+            }
             if (s != null) {
                 s.close(); // nothing, once handed over
             }
