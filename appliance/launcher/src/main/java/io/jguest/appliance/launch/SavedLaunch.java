@@ -393,7 +393,10 @@ final class SavedLaunch {
             for (CompletableFuture<Void> f : overlays) {
                 try {
                     f.get(OVERLAY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (Exception e) {
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
                     // its failure was reported, or this launch failed for another reason
                 }
             }
