@@ -27,7 +27,10 @@ import picocli.CommandLine.Option;
  * {@code jguest boot-benchmark}, in the spirit of libguestfs's: warm-up launches, then N passes of
  * launch, daemon ready, shutdown, with one small read-only drive (libguestfs uses {@code /dev/null};
  * our launcher refuses empty images, so a 1 MiB sparse raw file stands in). Phases come from the
- * {@link LaunchReport} of each pass and from timing {@link Guest#close()}.
+ * {@link LaunchReport} of each pass and from timing {@link Guest#close()}; between them, untimed,
+ * {@value #ROUND_TRIPS} {@code lstat} round trips show how warm the daemon is. By default both ways of
+ * starting are measured, one after the other: restored from the saved appliance (the default start;
+ * its first warm-up makes the saved state if there is none) and a cold boot.
  */
 @Command(name = "boot-benchmark", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Measure appliance launch-to-ready-to-shutdown time.")
@@ -52,6 +55,10 @@ final class BootBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--append", paramLabel = "ARG", description = "Extra kernel argument (repeatable).")
     List<String> append = new ArrayList<>();
 
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "both",
+            description = "restored (from the saved appliance), cold (boot), or both (default).")
+    String mode;
+
     @Option(names = "--vs-libguestfs",
             description = "Also time 'guestfish -a /dev/null run' (if installed) the same number of times and print the ratio.")
     boolean vsLibguestfs;
@@ -60,8 +67,16 @@ final class BootBenchmarkCommand implements Callable<Integer> {
         this.cli = cli;
     }
 
-    /** One timed pass. */
-    record Pass(Duration total, Duration launch, Duration shutdown, LaunchReport report) {
+    /** Round trips timed after each launch (not part of its total): how warm the daemon is. */
+    static final int ROUND_TRIPS = 50;
+
+    /**
+     * One timed pass.
+     *
+     * @param total     launch to ready to shutdown (the round trips excluded)
+     * @param roundTrip mean of {@value #ROUND_TRIPS} {@code lstat("/")} calls right after ready
+     */
+    record Pass(Duration total, Duration launch, Duration shutdown, LaunchReport report, Duration roundTrip) {
     }
 
     @Override
@@ -76,28 +91,34 @@ final class BootBenchmarkCommand implements Callable<Integer> {
             try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
                 f.setLength(1 << 20);
             }
-            ApplianceConfig config = config(disk);
-            out.println("Warming up (" + warmup + " launches)...");
-            out.flush();
-            LaunchReport first = null;
-            for (int i = 0; i < warmup; i++) {
-                first = onePass(config).report();
-            }
-            List<Pass> timed = new ArrayList<>();
-            for (int i = 0; i < passes; i++) {
-                Pass p = onePass(config);
-                timed.add(p);
-                if (first == null) {
-                    first = p.report();
-                }
-                out.printf(Locale.ROOT, "pass %d: %d ms (ready %d ms, shutdown %d ms)%n", i + 1,
-                        p.total().toMillis(), p.launch().toMillis(), p.shutdown().toMillis());
+            List<Boolean> saved = switch (mode) {
+                case "restored" -> List.of(true);
+                case "cold" -> List.of(false);
+                case "both" -> List.of(true, false);
+                default -> throw new CliException("--mode must be restored, cold or both, not '" + mode + "'");
+            };
+            List<List<Pass>> runs = new ArrayList<>();
+            for (boolean restored : saved) {
+                ApplianceConfig config = config(disk, restored);
+                String what = restored ? "restored" : "cold";
+                out.println("Warming up (" + warmup + " " + what + " launches)...");
                 out.flush();
+                for (int i = 0; i < warmup; i++) {
+                    onePass(config);
+                }
+                List<Pass> timed = new ArrayList<>();
+                for (int i = 0; i < passes; i++) {
+                    Pass p = onePass(config);
+                    timed.add(p);
+                    out.printf(Locale.ROOT, "%s pass %d: %d ms (ready %d ms, shutdown %d ms)%n", what, i + 1,
+                            p.total().toMillis(), p.launch().toMillis(), p.shutdown().toMillis());
+                    out.flush();
+                }
+                printReport(out, config, timed);
+                runs.add(timed);
             }
-            printReport(out, config, first, timed);
             if (vsLibguestfs) {
-                compareWithLibguestfs(out, Stats.of(timed.stream().map(Pass::total).toList()),
-                        first.accel() == Accel.TCG);
+                compareWithLibguestfs(out, runs, runs.getFirst().getFirst().report().accel() == Accel.TCG);
             }
         } finally {
             Files.deleteIfExists(dir.resolve("empty.img"));
@@ -106,8 +127,8 @@ final class BootBenchmarkCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private ApplianceConfig config(Path disk) {
-        ApplianceConfig.Builder b = cli.configFor(List.of(new Drive(disk, "raw", true)));
+    private ApplianceConfig config(Path disk, boolean restored) {
+        ApplianceConfig.Builder b = cli.configFor(List.of(new Drive(disk, "raw", true))).savedState(restored);
         if (memsize != null) {
             b.memoryMiB(memsize);
         }
@@ -123,18 +144,30 @@ final class BootBenchmarkCommand implements Callable<Integer> {
         Guest guest = cli.launch(config);
         long ready = System.nanoTime();
         LaunchReport report;
+        long calls;
+        long closing;
         try {
             report = guest.report();
+            long c0 = System.nanoTime();
+            for (int i = 0; i < ROUND_TRIPS; i++) {
+                guest.lstat("/");
+            }
+            calls = System.nanoTime() - c0;
         } finally {
+            closing = System.nanoTime();
             guest.close();
         }
         long end = System.nanoTime();
-        return new Pass(Duration.ofNanos(end - start), Duration.ofNanos(ready - start), Duration.ofNanos(end - ready),
-                report);
+        return new Pass(Duration.ofNanos(ready - start + end - closing), Duration.ofNanos(ready - start),
+                Duration.ofNanos(end - closing), report, Duration.ofNanos(calls / ROUND_TRIPS));
     }
 
-    private static void printReport(PrintWriter out, ApplianceConfig config, LaunchReport r, List<Pass> timed) {
+    private static void printReport(PrintWriter out, ApplianceConfig config, List<Pass> timed) {
+        LaunchReport r = timed.getFirst().report();
+        boolean restored = r.restored();
         out.println();
+        out.println("Start:       " + (restored ? "restored from the saved appliance" : "cold boot")
+                + (config.savedState() && !restored ? " (the saved appliance was not usable: see -v)" : ""));
         out.println("Host:        " + HostInfo.current().describe());
         out.println("qemu:        " + r.qemuVersion());
         out.println("Kernel:      " + r.kernelRelease());
@@ -146,11 +179,19 @@ final class BootBenchmarkCommand implements Callable<Integer> {
         out.println("Result: " + Stats.of(timed.stream().map(Pass::total).toList()).format()
                 + "  (launch to ready to shutdown)");
         phase(out, "launch to daemon ready", timed.stream().map(Pass::launch).toList());
-        phase(out, "qemu start to kernel", timed.stream().map(p -> p.report().qemuToKernel()).toList());
-        phase(out, "kernel to init", timed.stream().map(p -> p.report().kernelToInit()).toList());
-        phase(out, "init to daemon ready",
-                timed.stream().map(p -> nonNegative(p.report().kernelToReady().minus(p.report().kernelToInit()))).toList());
+        phase(out, "launch to qemu start", timed.stream().map(p -> nonNegative(p.launch().minus(p.report().qemuToHello()))).toList());
+        if (restored) {
+            phase(out, "qemu start to state loaded", timed.stream().map(p -> p.report().stateLoad()).toList());
+            phase(out, "loaded to daemon ready",
+                    timed.stream().map(p -> nonNegative(p.report().qemuToHello().minus(p.report().stateLoad()))).toList());
+        } else {
+            phase(out, "qemu start to kernel", timed.stream().map(p -> p.report().qemuToKernel()).toList());
+            phase(out, "kernel to init", timed.stream().map(p -> p.report().kernelToInit()).toList());
+            phase(out, "init to daemon ready",
+                    timed.stream().map(p -> nonNegative(p.report().kernelToReady().minus(p.report().kernelToInit()))).toList());
+        }
         phase(out, "shutdown", timed.stream().map(Pass::shutdown).toList());
+        phase(out, "lstat after ready", timed.stream().map(Pass::roundTrip).toList());
         out.flush();
     }
 
@@ -159,10 +200,10 @@ final class BootBenchmarkCommand implements Callable<Integer> {
     }
 
     private static void phase(PrintWriter out, String name, List<Duration> samples) {
-        out.printf(Locale.ROOT, "  %-24s %s%n", name + ":", Stats.of(samples).format());
+        out.printf(Locale.ROOT, "  %-28s %s%n", name + ":", Stats.of(samples).format());
     }
 
-    private void compareWithLibguestfs(PrintWriter out, Stats ours, boolean tcg)
+    private void compareWithLibguestfs(PrintWriter out, List<List<Pass>> runs, boolean tcg)
             throws IOException, InterruptedException {
         out.println();
         Optional<Guestfish> found = Guestfish.find();
@@ -185,8 +226,14 @@ final class BootBenchmarkCommand implements Callable<Integer> {
         }
         Stats theirs = Stats.of(samples);
         out.println("Result (libguestfs): " + theirs.format());
-        double ratio = ours.meanMs() / theirs.meanMs();
-        out.printf(Locale.ROOT, "Ratio: jguest/libguestfs = %.3f (jguest is %.1fx faster)%n", ratio, 1 / ratio);
+        for (List<Pass> run : runs) {
+            String what = run.getFirst().report().restored() ? "restored" : "cold";
+            Stats total = Stats.of(run.stream().map(Pass::total).toList());
+            Stats ready = Stats.of(run.stream().map(Pass::launch).toList());
+            out.printf(Locale.ROOT, "Ratio (%s): jguest/libguestfs = %.3f (jguest is %.1fx faster);"
+                    + " launch to ready/libguestfs = %.3f%n", what, total.meanMs() / theirs.meanMs(),
+                    theirs.meanMs() / total.meanMs(), ready.meanMs() / theirs.meanMs());
+        }
         out.flush();
     }
 }

@@ -1,6 +1,7 @@
 package io.jguest.daemon;
 
 import io.jguest.daemon.block.CommandRunner;
+import io.jguest.daemon.block.DeviceWait;
 import io.jguest.daemon.block.LocalSession;
 import io.jguest.daemon.block.ProcessRunner;
 import io.jguest.daemon.fs.LocalFileSystem;
@@ -64,7 +65,9 @@ public final class DaemonMain {
         Channel channel = options.stdio() ? Channel.stdio()
                 : Channel.virtioPort(Path.of("/sys/class/virtio-ports"), Path.of("/dev"), Wire.PORT_NAME, PORT_TIMEOUT);
         ProcessRunner runner = new ProcessRunner();
-        return serve(channel, sysroot, runner, LocalSession.create(sysroot, runner), options.workers());
+        DeviceWait wait = DeviceWait.appliance();
+        return serve(channel, sysroot, runner, LocalSession.create(sysroot, runner, wait), options.workers(),
+                options.stdio() ? Resumption.unsupported() : Resumption.appliance(wait));
     }
 
     /** The process's first FFM call: umask 0 (the host sends the modes it wants, already masked). */
@@ -75,25 +78,59 @@ public final class DaemonMain {
     /** Serves one session on {@code channel} to its end (also the path of the AOT {@link Training} run). */
     static int serve(Channel channel, Sysroot sysroot, CommandRunner runner, LocalSession session, int workers)
             throws IOException {
+        return serve(channel, sysroot, runner, session, workers, Resumption.unsupported());
+    }
+
+    /**
+     * Serves on {@code channel} to the end of the session. After a prepare-save call, waits for the
+     * resume of a restored copy (the VM is saved meanwhile), applies it, says hello again and goes on.
+     */
+    static int serve(Channel channel, Sysroot sysroot, CommandRunner runner, LocalSession session, int workers,
+                     Resumption resumption) throws IOException {
         try (LocalFileSystem files = new LocalFileSystem(sysroot)) {
             Runnable finish = () -> {
                 files.close(); // open files would keep the unmount busy
                 session.prepareShutdown();
             };
             Server server = new Server(new FrameChannel(channel.in(), channel.out()),
-                    new Dispatcher(files, session, finish), workers);
-            // openat2 as the kernel release promises it (waiting for the sysroot's probe would delay the hello)
-            server.sendHello(SystemInfo.hello(Capabilities.detect(runner,
-                    Capabilities.kernelHasOpenat2(SystemInfo.kernelRelease()))));
+                    new Dispatcher(files, session, finish, resumption), workers);
+            List<String> capabilities = capabilities(runner);
+            server.sendHello(SystemInfo.hello(capabilities));
             Log.marker("daemon-ready uptime-ms=" + SystemInfo.uptimeMillis());
             Log.info("serving on " + channel.name() + ", sysroot " + sysroot.dir()); // usesOpenat2() would wait
-            Server.End end = server.serve();
+            Server.End end;
+            while ((end = server.serve()) == Server.End.PREPARED) {
+                // every module is loaded now: what a restored copy will have (and not pay for again)
+                capabilities = capabilities(runner);
+                Server.Wake wake = server.awaitResume();
+                if (wake.resume() == null) {
+                    end = wake.end();
+                    break;
+                }
+                try {
+                    resumption.resume(wake.resume());
+                } catch (io.jguest.api.GuestFsException e) {
+                    // a restored appliance that cannot refresh its clock or random state must not serve
+                    Log.error("resume failed", e);
+                    end = Server.End.PROTOCOL_ERROR;
+                    break;
+                }
+                server.sendHello(SystemInfo.hello(capabilities));
+                // no string concatenation (an invokedynamic call site, linked on its first run: about
+                // 0.1 s of a restored, emulated CPU)
+                Log.marker("daemon-resumed uptime-ms=".concat(Long.toString(SystemInfo.uptimeMillis())));
+            }
             Log.info("session ended: " + end);
             if (end != Server.End.SHUTDOWN) {
                 finish.run();
             }
             return end == Server.End.SHUTDOWN || end == Server.End.END_OF_STREAM ? 0 : 1;
         }
+    }
+
+    private static List<String> capabilities(CommandRunner runner) {
+        // openat2 as the kernel release promises it (waiting for the sysroot's probe would delay the hello)
+        return Capabilities.detect(runner, Capabilities.kernelHasOpenat2(SystemInfo.kernelRelease()));
     }
 
     private static void powerOff() {

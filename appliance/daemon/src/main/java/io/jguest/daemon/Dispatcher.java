@@ -57,15 +57,23 @@ public final class Dispatcher {
     private final LocalFileSystem local;
     private final GuestSession session;
     private final Runnable prepareShutdown;
+    private final Resumption resumption;
 
     /**
+     * A dispatcher that cannot prepare a save (outside the appliance).
+     *
      * @param prepareShutdown run for a {@link Calls.Shutdown} call before its reply (sync, unmount)
      */
     public Dispatcher(GuestFileSystem files, GuestSession session, Runnable prepareShutdown) {
+        this(files, session, prepareShutdown, Resumption.unsupported());
+    }
+
+    Dispatcher(GuestFileSystem files, GuestSession session, Runnable prepareShutdown, Resumption resumption) {
         this.files = files;
         this.local = files instanceof LocalFileSystem l ? l : null;
         this.session = session;
         this.prepareShutdown = prepareShutdown;
+        this.resumption = resumption;
     }
 
     /** The {@code REPLY} or {@code ERROR} frame answering a {@code CALL} frame. */
@@ -215,6 +223,13 @@ public final class Dispatcher {
                 prepareShutdown.run();
                 yield null;
             }
+            case Calls.PrepareSave c -> {
+                resumption.prepare();
+                yield null;
+            }
+            case Calls.Status c -> resumption.status();
+            case Calls.Resume c -> throw new GuestFsException(Errno.EPROTO, null,
+                    "RESUME is only valid after PREPARE_SAVE, as the first call of a restored appliance");
             case Calls.Lstat c -> files.lstat(c.path());
             case Calls.Readdir c -> new Calls.Entries(files.readdir(c.path()));
             case Calls.ReaddirPlus c -> new Calls.Entries(files.readdirPlus(c.path()));

@@ -1,6 +1,7 @@
 package io.jguest.daemon;
 
 import io.jguest.api.Errno;
+import io.jguest.protocol.Calls;
 import io.jguest.protocol.ErrorReply;
 import io.jguest.protocol.Frame;
 import io.jguest.protocol.FrameKind;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Serves frames on one stream: the calling thread reads and decodes frames, a fixed pool of worker
  * threads runs the calls, and replies go out in completion order (matched by serial). A
  * {@code Shutdown} call is run on the reader after every call in flight has finished, and ends
- * {@link #serve()}; so do end of stream and a broken frame.
+ * {@link #serve()}; so do end of stream and a broken frame. A {@code PrepareSave} call too, but the
+ * server lives on: {@link #awaitResume()} waits for the host of a restored copy of the VM.
  */
 public final class Server {
     /** Why {@link #serve()} returned. */
@@ -33,15 +35,32 @@ public final class Server {
         /** The host sent a frame that cannot be read (bad length, unknown kind). */
         PROTOCOL_ERROR,
         /** Reading failed. */
-        IO_ERROR
+        IO_ERROR,
+        /**
+         * A {@code PrepareSave} call was served, with no call left in flight: the next thing to do is
+         * {@link #awaitResume()}, which answers it. The workers stay.
+         */
+        PREPARED
+    }
+
+    /** What {@link #awaitResume()} got: a resume to apply, or the end of the session. */
+    public record Wake(Calls.Resume resume, End end) {
     }
 
     private static final long DRAIN_SECONDS = 60;
+    /** How long {@link #awaitResume()} takes an end of stream for "no host yet" (guest time). */
+    private static final long NO_HOST_MS = 60_000;
+    private static final long NO_HOST_POLL_MS = 10;
 
     private final FrameChannel codec;
     private final Dispatcher dispatcher;
     private final ExecutorService workers;
     private final AtomicBoolean writeFailed = new AtomicBoolean();
+    /** Calls handed to the workers and not yet answered. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object idle = new Object();
+    /** The answer to a prepare-save call, until {@link #awaitResume()} sends it. */
+    private Frame prepareReply;
 
     Server(FrameChannel codec, Dispatcher dispatcher, int workerThreads) {
         this.codec = codec;
@@ -63,8 +82,12 @@ public final class Server {
         codec.write(new Frame(0, 0, FrameKind.HELLO, RecordCodec.encode(hello, Hello.class)));
     }
 
-    /** Serves until end of stream, a shutdown call or a broken frame; waits for calls in flight. */
+    /**
+     * Serves until end of stream, a shutdown call, a prepare-save call or a broken frame; waits for
+     * calls in flight (and, but after a prepare-save, stops the workers).
+     */
     public End serve() {
+        End end = null;
         try {
             while (true) {
                 Frame frame;
@@ -72,28 +95,137 @@ public final class Server {
                     frame = codec.read();
                 } catch (ProtocolException e) {
                     Log.error("protocol error, closing", e);
-                    return End.PROTOCOL_ERROR;
+                    return end = End.PROTOCOL_ERROR;
                 } catch (IOException e) {
                     Log.error("reading the channel failed", e);
-                    return End.IO_ERROR;
+                    return end = End.IO_ERROR;
                 }
                 if (frame == null) {
                     Log.info("end of stream");
-                    return End.END_OF_STREAM;
+                    return end = End.END_OF_STREAM;
                 }
                 if (frame.kind() == FrameKind.CALL && frame.procedure() == Procedure.SHUTDOWN.id()) {
                     drain();
                     send(dispatcher.handle(frame));
-                    return End.SHUTDOWN;
+                    return end = End.SHUTDOWN;
                 }
+                if (frame.kind() == FrameKind.CALL && frame.procedure() == Procedure.PREPARE_SAVE.id()) {
+                    quiesce();
+                    Frame reply = dispatcher.handle(frame);
+                    if (reply.kind() == FrameKind.REPLY) {
+                        // sent by awaitResume() just before it blocks: the host saves the VM as soon
+                        // as it has the reply, and the daemon should be idle by then
+                        prepareReply = reply;
+                        return end = End.PREPARED;
+                    }
+                    send(reply);
+                    continue;
+                }
+                inFlight.incrementAndGet();
                 try {
                     workers.execute(() -> answer(frame));
                 } catch (RejectedExecutionException e) {
+                    done();
                     send(errorFrame(frame, Errno.EIO, "daemon is shutting down"));
                 }
             }
         } finally {
-            drain();
+            if (end != End.PREPARED) {
+                drain();
+            }
+        }
+    }
+
+    /**
+     * After {@link End#PREPARED}: answers the prepare-save call, then reads frames until a {@code Resume} (returned, for the caller to
+     * apply and then say hello again) or a {@code Shutdown} (served). Other calls get an EPROTO error.
+     * An end of stream means no host is connected yet (a restored VM's new host connects before the
+     * VM runs, but the port may say so late); only a minute of it ends the session.
+     */
+    public Wake awaitResume() {
+        if (prepareReply != null) {
+            send(prepareReply);
+            prepareReply = null;
+        }
+        long noHostSince = -1;
+        while (true) {
+            Frame frame;
+            try {
+                frame = codec.read();
+            } catch (ProtocolException e) {
+                Log.error("protocol error while waiting for RESUME, closing", e);
+                return new Wake(null, finish(End.PROTOCOL_ERROR));
+            } catch (IOException e) {
+                Log.error("reading the channel failed while waiting for RESUME", e);
+                return new Wake(null, finish(End.IO_ERROR));
+            }
+            if (frame == null) {
+                long now = System.nanoTime();
+                if (noHostSince < 0) {
+                    noHostSince = now;
+                } else if (now - noHostSince > NO_HOST_MS * 1_000_000L) {
+                    Log.info("no host came to resume the appliance");
+                    return new Wake(null, finish(End.END_OF_STREAM));
+                }
+                try {
+                    Thread.sleep(NO_HOST_POLL_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new Wake(null, finish(End.IO_ERROR));
+                }
+                continue;
+            }
+            noHostSince = -1;
+            if (frame.kind() == FrameKind.CALL && frame.procedure() == Procedure.SHUTDOWN.id()) {
+                drain();
+                send(dispatcher.handle(frame));
+                return new Wake(null, End.SHUTDOWN);
+            }
+            if (frame.kind() == FrameKind.CALL && frame.procedure() == Procedure.RESUME.id()) {
+                try {
+                    Calls.Resume resume = (Calls.Resume) RecordCodec.decode(frame.body(), Calls.Resume.class);
+                    if (resume != null) {
+                        return new Wake(resume, null);
+                    }
+                } catch (ProtocolException e) {
+                    Log.error("bad RESUME frame, closing", e);
+                }
+                return new Wake(null, finish(End.PROTOCOL_ERROR));
+            }
+            send(errorFrame(frame, Errno.EPROTO, "the appliance is waiting for RESUME"));
+        }
+    }
+
+    private End finish(End end) {
+        drain();
+        return end;
+    }
+
+    /** Waits (bounded) until no call is in flight; the workers stay. */
+    private void quiesce() {
+        long deadline = System.nanoTime() + DRAIN_SECONDS * 1_000_000_000L;
+        synchronized (idle) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    Log.warn("calls still running after " + DRAIN_SECONDS + " s");
+                    return;
+                }
+                try {
+                    idle.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void done() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
         }
     }
 
@@ -117,6 +249,8 @@ public final class Server {
             }
         } catch (IOException e) {
             writeFailed(e);
+        } finally {
+            done();
         }
     }
 

@@ -24,12 +24,18 @@ import java.util.stream.Stream;
  * @param console         receives every console line (for -v); never null
  * @param progress        receives build progress lines (first build); never null
  * @param extraKernelArgs appended to the kernel command line
+ * @param savedState      start from the saved appliance (made on first use) instead of booting, when
+ *                        possible: not with extra kernel arguments other than {@code jguest.verbose=1}
+ *                        (they would need a boot); {@code JGUEST_SAVED=0} turns it off by default
  */
 public record ApplianceConfig(List<Drive> drives, Accel accel, int memoryMiB, int cpus, Path cacheDir,
                               List<Path> daemonClasspath, Duration readyTimeout, Duration kvmReadyTimeout,
-                              Consumer<String> console, Consumer<String> progress, List<String> extraKernelArgs) {
+                              Consumer<String> console, Consumer<String> progress, List<String> extraKernelArgs,
+                              boolean savedState) {
     /** Property naming the daemon's jars (path-separator list), set by the scripts and the build. */
     public static final String DAEMON_CLASSPATH_PROPERTY = "jguest.daemon.classpath";
+    /** Environment variable that turns the saved appliance off ({@code 0}) by default. */
+    public static final String SAVED_ENV = "JGUEST_SAVED";
 
     public ApplianceConfig {
         drives = List.copyOf(drives);
@@ -67,6 +73,7 @@ public record ApplianceConfig(List<Drive> drives, Accel accel, int memoryMiB, in
         b.console = console;
         b.progress = progress;
         b.extraKernelArgs.addAll(extraKernelArgs);
+        b.savedState = savedState;
         return b;
     }
 
@@ -120,6 +127,7 @@ public record ApplianceConfig(List<Drive> drives, Accel accel, int memoryMiB, in
         private Consumer<String> console = line -> { };
         private Consumer<String> progress = line -> { };
         private final List<String> extraKernelArgs = new ArrayList<>();
+        private boolean savedState = !"0".equals(System.getenv(SAVED_ENV));
 
         public Builder addDrive(Drive drive) {
             drives.add(Objects.requireNonNull(drive));
@@ -176,10 +184,16 @@ public record ApplianceConfig(List<Drive> drives, Accel accel, int memoryMiB, in
             return this;
         }
 
+        /** Start from the saved appliance when possible (default: unless {@code JGUEST_SAVED=0}). */
+        public Builder savedState(boolean on) {
+            this.savedState = on;
+            return this;
+        }
+
         public ApplianceConfig build() {
             List<Path> cp = daemonClasspath != null ? daemonClasspath : defaultDaemonClasspath();
             return new ApplianceConfig(drives, accel, memoryMiB, cpus, cacheDir, cp, readyTimeout,
-                    kvmReadyTimeout, console, progress, extraKernelArgs);
+                    kvmReadyTimeout, console, progress, extraKernelArgs, savedState);
         }
     }
 }

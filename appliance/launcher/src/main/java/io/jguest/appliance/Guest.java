@@ -40,6 +40,9 @@ public interface Guest extends GuestSession, GuestFileSystem, AutoCloseable {
     /** Pings the daemon: one round trip. */
     String ping(String text) throws io.jguest.api.GuestFsException;
 
+    /** The guest's clock, uptime, restore count and a sample of its random numbers: one round trip. */
+    io.jguest.protocol.Calls.ApplianceStatus status() throws io.jguest.api.GuestFsException;
+
     /** Clean shutdown (sync, unmount, power off), bounded, then kill. Idempotent. */
     @Override
     void close();

@@ -13,12 +13,18 @@ import java.time.Duration;
  * @param kernelToReady  guest uptime when the daemon was ready
  * @param kernelRelease  the appliance kernel
  * @param qemuVersion    {@code qemu-system-x86_64 --version} first line
+ * @param restored       true when the appliance was restored from its saved state, not booted (the
+ *                       kernel times are then zero: the kernel did not boot)
+ * @param stateLoad      of a restored appliance, from qemu start to its state loaded; else zero
  */
 public record LaunchReport(Accel accel, boolean kvmFallback, Duration build, Duration qemuToHello,
                            Duration kernelToInit, Duration kernelToReady, String kernelRelease,
-                           String qemuVersion) {
-    /** Time from qemu start to the guest kernel's first instruction, estimated. */
+                           String qemuVersion, boolean restored, Duration stateLoad) {
+    /** Time from qemu start to the guest kernel's first instruction, estimated (zero when restored). */
     public Duration qemuToKernel() {
+        if (restored) {
+            return Duration.ZERO;
+        }
         Duration d = qemuToHello.minus(kernelToReady);
         return d.isNegative() ? Duration.ZERO : d;
     }

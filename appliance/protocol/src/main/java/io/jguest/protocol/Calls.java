@@ -53,6 +53,33 @@ public final class Calls {
     /** Sync, unmount all, reply, then power off. */
     public record Shutdown() implements Call<Void> {}
 
+    // ---- saved appliance (see the package documentation, "Saved state") ----
+    /**
+     * Get ready to have the VM state saved: wait until every module is loaded, finish every call in
+     * flight, reply; from then on read nothing but a {@link Resume} (or a {@link Shutdown}).
+     */
+    public record PrepareSave() implements Call<Void> {}
+    /**
+     * Sent by the host of a restored appliance, first, with no reply: the daemon sets the guest's
+     * clock, mixes the entropy into the kernel's pool and reseeds it, expects {@code drives} disks,
+     * and answers with a new {@link Hello}.
+     *
+     * @param epochNanos the host's wall-clock time, nanoseconds since 1970
+     * @param entropy    fresh random bytes (at least 32)
+     * @param drives     how many user disks the host attaches (as {@code jguest.drives=N} at boot)
+     * @param verbose    debug lines on the console from now on
+     */
+    public record Resume(long epochNanos, byte[] entropy, int drives, boolean verbose) implements Call<Void> {}
+    /** How the appliance is doing, for diagnostics and tests. */
+    public record Status() implements Call<ApplianceStatus> {}
+    /**
+     * @param epochNanos   the guest's wall-clock time
+     * @param uptimeMillis the guest's uptime
+     * @param resumes      how many times this appliance was restored from a saved state (0 after a cold boot)
+     * @param random       16 bytes just read from the guest's {@code /dev/urandom}
+     */
+    public record ApplianceStatus(long epochNanos, long uptimeMillis, int resumes, byte[] random) {}
+
     // ---- files ----
     public record Lstat(String path) implements Call<FileAttributes> {}
     public record Readdir(String path) implements Call<Entries> {}

@@ -51,7 +51,11 @@ public enum Procedure {
     REMOVEXATTR(46, Calls.Removexattr.class, Void.class),
     CREATE(47, Calls.Create.class, OpenFile.class),
     READDIR_PLUS_MANY(48, Calls.ReaddirPlusMany.class, Calls.Listings.class),
-    INSPECT_OS(49, Calls.InspectOs.class, InspectionReport.class);
+    INSPECT_OS(49, Calls.InspectOs.class, InspectionReport.class),
+    PREPARE_SAVE(50, Calls.PrepareSave.class, Void.class),
+    /** Answered by a {@link FrameKind#HELLO} frame, not by a reply: see {@link Calls.Resume}. */
+    RESUME(51, Calls.Resume.class, Void.class),
+    STATUS(52, Calls.Status.class, Calls.ApplianceStatus.class);
 
     /** Indexed by id: a lookup per frame boxes nothing. */
     private static final Procedure[] BY_ID;

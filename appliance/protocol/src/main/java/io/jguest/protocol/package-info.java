@@ -26,6 +26,15 @@
  * {@link io.jguest.protocol.FrameKind#ERROR} frames whose body is an
  * {@link io.jguest.protocol.ErrorReply}: a symbolic errno name plus a message.
  *
+ * <h2>Saved state</h2>
+ * A booted appliance can be saved and restored many times (the launcher's fast start). The host that
+ * saves sends {@link io.jguest.protocol.Calls.PrepareSave}; the daemon finishes what it does, replies,
+ * and waits for a {@link io.jguest.protocol.Calls.Resume}. The VM is saved in that state. The host of a
+ * restored copy sends the {@code Resume} first (a CALL frame that gets no reply); the daemon refreshes
+ * the guest's clock and random state, and sends a new HELLO, after which the session goes on as after a
+ * cold boot. While waiting, an end of stream is not the end (the new host may not be connected yet)
+ * and a {@link io.jguest.protocol.Calls.Shutdown} is served as usual.
+ *
  * <h2>Shutdown</h2>
  * The host sends {@link io.jguest.protocol.Calls.Shutdown}; the daemon syncs, unmounts, replies, and
  * powers the VM off. If the stream ends (the host died), the daemon does the same without a reply.

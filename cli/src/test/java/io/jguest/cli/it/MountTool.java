@@ -89,9 +89,14 @@ final class MountTool implements AutoCloseable {
         return mountpoint;
     }
 
-    /** The lines a first run prints while it builds the appliance (the cache may have been emptied). */
+    /**
+     * The lines a first run prints while it builds the appliance or saves it for fast starts (the cache
+     * may have been emptied), or while it waits for another process doing so.
+     */
     static boolean isBuildProgress(String line) {
-        return line.startsWith("jguest: building appliance") || line.startsWith("jguest: appliance ready in");
+        return line.startsWith("jguest: building appliance") || line.startsWith("jguest: appliance ready in")
+                || line.startsWith("jguest: saving a booted appliance") || line.startsWith("jguest: appliance saved in")
+                || line.startsWith("jguest: waiting for another jguest process");
     }
 
     Result guestmount(String... args) {

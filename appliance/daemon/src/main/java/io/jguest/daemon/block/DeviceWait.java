@@ -10,38 +10,53 @@ import java.util.regex.Pattern;
 
 /**
  * Waits, once and bounded, until the appliance is ready for block-device calls: the kernel shows the
- * {@code jguest.drives=N} disks of the command line, and the init has loaded every module
+ * {@code jguest.drives=N} disks of the command line (or the count a restore announced,
+ * {@link #expectDrives}) with their partitions scanned, and the init has loaded every module
  * ({@code /run/jguest/modules.done}) or, for a mount, the filesystem's module
- * ({@code /run/jguest/module/NAME}). Without {@code jguest.drives} (not in the appliance) it does not wait.
+ * ({@code /run/jguest/module/NAME}). Without a drive count (not in the appliance) it does not wait.
  */
 public final class DeviceWait {
     private static final Pattern DRIVES = Pattern.compile("(?:^|\\s)jguest\\.drives=(\\d+)(?:\\s|$)");
     private static final long POLL_MS = 20;
+    /** {@link #expected}: take the count from the kernel command line. */
+    private static final int FROM_CMDLINE = -2;
 
     private final Path cmdline;
     private final Path modulesDone;
     private final SysBlock sysBlock;
     private final Duration timeout;
     private final Path moduleDir;
-    private boolean done;
+    /** Where the disks' device nodes are (opened to wait for their partition scan), or null. */
+    private final Path dev;
+    private int expected = FROM_CMDLINE;
+    /** {@link #none()}: never waits, whatever it is told. */
+    private boolean never;
+    /** Not in the appliance: nothing to wait for. */
+    private boolean outside;
     private boolean disksDone;
+    private boolean modulesWaited;
 
     DeviceWait(Path cmdline, Path modulesDone, SysBlock sysBlock, Duration timeout) {
-        this(cmdline, modulesDone, sysBlock, timeout, Path.of("/lib/modules/extra"));
+        this(cmdline, modulesDone, sysBlock, timeout, Path.of("/lib/modules/extra"), null);
     }
 
     DeviceWait(Path cmdline, Path modulesDone, SysBlock sysBlock, Duration timeout, Path moduleDir) {
+        this(cmdline, modulesDone, sysBlock, timeout, moduleDir, null);
+    }
+
+    DeviceWait(Path cmdline, Path modulesDone, SysBlock sysBlock, Duration timeout, Path moduleDir, Path dev) {
         this.moduleDir = moduleDir;
         this.cmdline = cmdline;
         this.modulesDone = modulesDone;
         this.sysBlock = sysBlock;
         this.timeout = timeout;
+        this.dev = dev;
     }
 
     /** The appliance's paths with a 15 s bound. */
     public static DeviceWait appliance() {
         return new DeviceWait(Path.of("/proc/cmdline"), Path.of("/run/jguest/modules.done"),
-                new SysBlock(Path.of("/sys/block")), Duration.ofSeconds(15));
+                new SysBlock(Path.of("/sys/block")), Duration.ofSeconds(15), Path.of("/lib/modules/extra"), Path.of("/dev"));
     }
 
     /** A wait on other files (the AOT training run fakes them on the build host). */
@@ -53,20 +68,33 @@ public final class DeviceWait {
     public static DeviceWait none() {
         DeviceWait wait = new DeviceWait(Path.of("/nonexistent"), Path.of("/nonexistent"), new SysBlock(Path.of("/nonexistent")),
                 Duration.ZERO);
-        wait.done = true;
+        wait.never = true;
+        wait.outside = true;
+        wait.disksDone = true;
+        wait.modulesWaited = true;
         return wait;
+    }
+
+    /**
+     * From now on, expect {@code drives} disks instead of the command line's count, and wait for them
+     * again before the next block call: a restored appliance gets its disks by hot-plug.
+     */
+    public synchronized void expectDrives(int drives) {
+        if (never) {
+            return;
+        }
+        expected = drives;
+        outside = false;
+        disksDone = false;
     }
 
     /** Blocks until ready or the bound has passed (then logs and carries on); later calls return at once. */
     public synchronized void await() {
-        if (done) {
+        awaitDisks();
+        if (outside || modulesWaited) {
             return;
         }
-        awaitDisks();
-        if (done) {
-            return; // not in the appliance
-        }
-        done = true;
+        modulesWaited = true;
         if (!waitFor(() -> Files.exists(modulesDone), System.nanoTime() + timeout.toNanos())) {
             Log.warn("modules still loading after " + timeout.toSeconds() + " s (" + modulesDone + " missing)");
         }
@@ -74,20 +102,41 @@ public final class DeviceWait {
 
     /**
      * Waits for the disks only: listing devices, partitions and filesystems (blkid reads them from
-     * user space) needs no module of the background list.
+     * user space) needs no module of the background list. Once the disks are there, each is opened
+     * once: the kernel shows a disk in {@code /sys/block} before it has scanned its partition table,
+     * and an open waits for that scan (it holds the disk's open lock) or does it.
      */
     public synchronized void awaitDisks() {
-        if (done || disksDone) {
+        if (disksDone) {
             return;
         }
         disksDone = true;
-        int drives = expectedDrives(readCmdline());
+        int drives = expected != FROM_CMDLINE ? expected : expectedDrives(readCmdline());
         if (drives < 0) {
-            done = true;
+            outside = true;
             return;
         }
-        if (!waitFor(() -> sysBlock.disks().size() >= drives, System.nanoTime() + timeout.toNanos())) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!waitFor(() -> sysBlock.disks().size() >= drives, deadline)) {
             Log.warn("expected " + drives + " disks, found " + sysBlock.disks() + " after " + timeout.toSeconds() + " s");
+            return;
+        }
+        if (dev != null) {
+            for (String disk : sysBlock.disks()) {
+                Path node = dev.resolve(disk);
+                if (!waitFor(() -> opens(node), deadline)) {
+                    Log.warn("cannot open " + node + " after " + timeout.toSeconds() + " s");
+                }
+            }
+        }
+    }
+
+    /** Whether {@code node} can be opened for reading (a disk being added gives ENXIO until it can). */
+    private static boolean opens(Path node) {
+        try (var ch = java.nio.channels.FileChannel.open(node, java.nio.file.StandardOpenOption.READ)) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -100,7 +149,7 @@ public final class DeviceWait {
     public void awaitFilesystem(String fstype) {
         awaitDisks();
         synchronized (this) {
-            if (done) {
+            if (outside || modulesWaited) {
                 return;
             }
         }

@@ -27,6 +27,12 @@ public final class Flags {
     /** {@code LINUX_REBOOT_CMD_RESTART} (glibc {@code RB_AUTOBOOT}). */
     public static final int RB_AUTOBOOT = 0x01234567;
 
+    public static final int CLOCK_REALTIME = 0;
+    /** {@code _IOW('R', 0x03, int[2])}: add (and credit) entropy to the input pool. */
+    public static final long RNDADDENTROPY = 0x40085203L;
+    /** {@code _IO('R', 0x07)}: reseed the CRNG from the input pool now (Linux 4.17+). */
+    public static final long RNDRESEEDCRNG = 0x5207L;
+
     private Flags() {
     }
 }

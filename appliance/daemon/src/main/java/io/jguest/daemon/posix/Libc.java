@@ -97,6 +97,10 @@ public final class Libc {
     private static final Downcall SYNC = new Downcall("sync", FunctionDescriptor.ofVoid());
     private static final Downcall UMOUNT2 = withErrno("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final Downcall REBOOT = withErrno("reboot", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final Downcall CLOCK_SETTIME = withErrno("clock_settime",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final Downcall IOCTL = withErrno("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2));
     private static final Downcall UMASK = new Downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final Downcall STRERRORDESC = new Downcall("strerrordesc_np", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final Downcall STRERRORNAME = new Downcall("strerrorname_np", FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -472,6 +476,54 @@ public final class Libc {
     /** {@code reboot(2)}; returns only on failure. */
     public static void reboot(int cmd) throws PosixException {
         call("reboot", (a, cs) -> check((int) REBOOT.get().invokeExact(cs, cmd), cs, "reboot"));
+    }
+
+    /**
+     * Links the bindings a restored appliance needs at once ({@link #clockSettime}, {@link #ioctl}):
+     * called before the VM state is saved, so that a restore does not pay for linking them.
+     */
+    public static void prepareResume() {
+        for (Downcall d : List.of(CLOCK_SETTIME, IOCTL, OPENAT, CLOSE)) {
+            d.find();
+        }
+    }
+
+    /** {@code clock_settime(2)} of {@code clock} ({@link Flags#CLOCK_REALTIME}) to seconds and nanoseconds. */
+    public static void clockSettime(int clock, long seconds, long nanos) throws PosixException {
+        call("clock_settime", (a, cs) -> {
+            MemorySegment ts = a.allocate(16, 8);
+            ts.set(JAVA_LONG, 0, seconds);
+            ts.set(JAVA_LONG, 8, nanos);
+            return check((int) CLOCK_SETTIME.get().invokeExact(cs, clock, ts), cs, "clock_settime");
+        });
+    }
+
+    /** {@code ioctl(2)} with a pointer argument ({@link MemorySegment#NULL} for none); returns its result. */
+    public static int ioctl(int fd, long request, MemorySegment arg) throws PosixException {
+        return call("ioctl", (a, cs) -> (int) check((int) IOCTL.get().invokeExact(cs, fd, request, arg), cs, "ioctl"));
+    }
+
+    /**
+     * Mixes {@code bytes} into the kernel's entropy pool, credited ({@code RNDADDENTROPY}), and reseeds
+     * the kernel's random number generator from it now ({@code RNDRESEEDCRNG}), through {@code random}
+     * ({@code /dev/urandom}). Needs CAP_SYS_ADMIN.
+     */
+    public static void addEntropyAndReseed(String random, byte[] bytes) throws PosixException {
+        int fd = openat(Flags.AT_FDCWD, random, Flags.O_RDONLY | Flags.O_CLOEXEC, 0);
+        try {
+            call("ioctl", (a, cs) -> {
+                // struct rand_pool_info { int entropy_count; int buf_size; __u32 buf[]; }
+                MemorySegment info = a.allocate(8L + bytes.length, 4);
+                info.set(JAVA_INT, 0, bytes.length * 8);
+                info.set(JAVA_INT, 4, bytes.length);
+                MemorySegment.copy(bytes, 0, info, JAVA_BYTE, 8, bytes.length);
+                return check((int) IOCTL.get().invokeExact(cs, fd, Flags.RNDADDENTROPY, info), cs, "ioctl(RNDADDENTROPY)");
+            });
+            call("ioctl", (a, cs) -> check((int) IOCTL.get().invokeExact(cs, fd, Flags.RNDRESEEDCRNG, MemorySegment.NULL),
+                    cs, "ioctl(RNDRESEEDCRNG)"));
+        } finally {
+            close(fd);
+        }
     }
 
     /** The C library's description of an errno number ("No such file or directory"). */

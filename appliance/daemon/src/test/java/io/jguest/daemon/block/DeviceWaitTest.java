@@ -57,4 +57,31 @@ class DeviceWaitTest {
                 new SysBlock(dir.resolve("block")), Duration.ofMillis(200));
         assertTimeoutPreemptively(Duration.ofSeconds(5), wait::await);
     }
+
+    @Test
+    void aResumeReArmsTheDiskWaitWithItsCount() throws Exception {
+        Files.writeString(dir.resolve("cmdline"), "jguest.drives=0\n");
+        Files.createFile(dir.resolve("modules.done"));
+        Path block = Files.createDirectories(dir.resolve("block"));
+        Path dev = Files.createDirectories(dir.resolve("dev"));
+        DeviceWait wait = new DeviceWait(dir.resolve("cmdline"), dir.resolve("modules.done"), new SysBlock(block),
+                Duration.ofSeconds(30), dir.resolve("modules"), dev);
+        assertTimeoutPreemptively(Duration.ofSeconds(5), wait::await);
+        wait.expectDrives(2);
+        Files.createDirectories(block.resolve("sda"));
+        Files.createDirectories(block.resolve("sdb"));
+        var waiting = java.util.concurrent.CompletableFuture.runAsync(wait::awaitDisks);
+        Thread.sleep(300);
+        assertEquals(false, waiting.isDone(), "the disks are listed but cannot be opened yet");
+        Files.createFile(dev.resolve("sda")); // the device nodes open once the disks are added
+        Files.createFile(dev.resolve("sdb"));
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> waiting.get());
+    }
+
+    @Test
+    void theNeverWaitingWaitIgnoresACount() {
+        DeviceWait wait = DeviceWait.none();
+        wait.expectDrives(3);
+        assertTimeoutPreemptively(Duration.ofSeconds(5), wait::await);
+    }
 }

@@ -139,13 +139,20 @@ public final class DriveProbe {
         return true;
     }
 
-    private static void checkWithQemuImg(Path path, String name, String format, QemuBinary qemu) throws ApplianceException {
+    /** {@code qemu-img} beside the qemu binary, else in /usr/bin; null when there is none. */
+    static Path qemuImg(QemuBinary qemu) {
         Path qemuImg = qemu.path().resolveSibling("qemu-img");
-        if (!Files.isExecutable(qemuImg)) {
-            qemuImg = Path.of("/usr/bin/qemu-img");
-            if (!Files.isExecutable(qemuImg)) {
-                return; // qemu itself will report a broken image, with less precision
-            }
+        if (Files.isExecutable(qemuImg)) {
+            return qemuImg;
+        }
+        qemuImg = Path.of("/usr/bin/qemu-img");
+        return Files.isExecutable(qemuImg) ? qemuImg : null;
+    }
+
+    private static void checkWithQemuImg(Path path, String name, String format, QemuBinary qemu) throws ApplianceException {
+        Path qemuImg = qemuImg(qemu);
+        if (qemuImg == null) {
+            return; // qemu itself will report a broken image, with less precision
         }
         try {
             ToolRun info = ToolRun.run(List.of(qemuImg.toString(), "info", "-U", "--backing-chain", "-f", format,

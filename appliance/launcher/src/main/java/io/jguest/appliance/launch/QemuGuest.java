@@ -9,22 +9,13 @@ import io.jguest.appliance.LaunchReport;
 import io.jguest.appliance.build.Appliance;
 import io.jguest.appliance.build.ApplianceBuilder;
 import io.jguest.appliance.build.BuildRequest;
+import io.jguest.appliance.qmp.Qmp;
 import io.jguest.appliance.rpc.RemoteGuest;
 import io.jguest.appliance.rpc.RpcClient;
 import io.jguest.protocol.Calls;
 import io.jguest.protocol.Hello;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -45,15 +36,18 @@ public final class QemuGuest extends RemoteGuest implements Guest {
     private final Path tempDir;
     private final Hello hello;
     private final LaunchReport report;
+    /** The QMP connection of a restored appliance (null after a cold boot). */
+    private final Qmp qmp;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
-    private QemuGuest(RpcClient rpc, QemuProcess qemu, Path tempDir, Hello hello, LaunchReport report) {
+    QemuGuest(RpcClient rpc, QemuProcess qemu, Path tempDir, Hello hello, LaunchReport report, Qmp qmp) {
         super(rpc);
         this.qemu = qemu;
         this.tempDir = tempDir;
         this.hello = hello;
         this.report = report;
+        this.qmp = qmp;
         this.shutdownHook = new Thread(this::close, "jguest-appliance-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         // start() has already tied the channel's end to qemu's exit; here only the unexpected case is told
@@ -64,7 +58,11 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         });
     }
 
-    /** Checks the drives, gets the appliance, boots it (KVM, falling back to TCG) and waits for hello. */
+    /**
+     * Checks the drives, gets the appliance, and starts it (KVM, falling back to TCG): from its saved
+     * state when there is one (made first when there is none, see {@link SavedLaunch}), else by a cold
+     * boot; returns once the daemon has said hello.
+     */
     public static Guest launch(ApplianceConfig cfg) throws ApplianceException {
         QemuBinary qemu = QemuBinary.find();
         List<DriveProbe.Resolved> drives = DriveProbe.resolveAll(cfg.drives(), qemu);
@@ -76,6 +74,7 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         Appliance appliance = ApplianceBuilder.create(new BuildRequest(cfg.cacheDir(), cfg.daemonClasspath(), null))
                 .getOrBuild(cfg.progress());
         Duration build = Duration.ofNanos(System.nanoTime() - t0);
+        SavedLaunch saved = SavedLaunch.forConfig(cfg, qemu, drives, appliance);
 
         AccelVerdicts verdicts = AccelVerdicts.forHost(cfg.cacheDir(), qemu.version(), AccelVerdicts.systemKvm());
         Accel accel = verdicts.choose(cfg.accel());
@@ -83,8 +82,8 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         if (accel == Accel.KVM) {
             boolean judging = cfg.accel() == Accel.AUTO;
             try {
-                QemuGuest g = start(cfg, qemu, drives, appliance, Accel.KVM,
-                        judging ? cfg.kvmReadyTimeout() : cfg.readyTimeout(), build, false);
+                QemuGuest g = boot(cfg, qemu, drives, appliance, saved, Accel.KVM,
+                        judging ? cfg.kvmReadyTimeout() : cfg.readyTimeout(), judging, build, false);
                 if (judging) {
                     verdicts.recordKvmWorks();
                 }
@@ -98,7 +97,7 @@ public final class QemuGuest extends RemoteGuest implements Guest {
                 fallback = true;
             }
         }
-        QemuGuest g = start(cfg, qemu, drives, appliance, Accel.TCG, cfg.readyTimeout(), build, fallback);
+        QemuGuest g = boot(cfg, qemu, drives, appliance, saved, Accel.TCG, cfg.readyTimeout(), false, build, fallback);
         if (fallback) {
             // TCG works where KVM did not: KVM is what is broken here; remember it
             verdicts.recordKvmBroken();
@@ -107,98 +106,66 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         return g;
     }
 
+    /**
+     * One attempt under {@code accel}: restored from the saved state when possible, else cold.
+     *
+     * @param judging KVM is on trial: a launch that is not ready in time is KVM's fault (LaunchFailed)
+     */
+    private static QemuGuest boot(ApplianceConfig cfg, QemuBinary qemu, List<DriveProbe.Resolved> drives,
+                                  Appliance appliance, SavedLaunch saved, Accel accel, Duration timeout,
+                                  boolean judging, Duration build, boolean fallback) throws ApplianceException {
+        if (saved != null) {
+            QemuGuest g = saved.launch(accel, timeout, judging, build, fallback);
+            if (g != null) {
+                return g;
+            }
+        }
+        return start(cfg, qemu, drives, appliance, accel, timeout, build, fallback);
+    }
+
+    /** A cold boot: kernel, init, daemon. */
     private static QemuGuest start(ApplianceConfig cfg, QemuBinary qemuBin, List<DriveProbe.Resolved> drives,
                                    Appliance appliance, Accel accel, Duration timeout, Duration build,
                                    boolean fallback) throws ApplianceException {
-        Path tempDir = null;
-        ServerSocketChannel server = null;
-        QemuProcess qemu = null;
-        SocketChannel channel = null;
-        RpcClient rpc = null;
-        boolean ok = false;
+        QemuStart s = null;
         try {
-            tempDir = Files.createTempDirectory("jguest-", PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
-            Path socket = tempDir.resolve("channel.sock");
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
-            QemuCommandLine cmd = new QemuCommandLine(qemuBin.path(), accel, cfg.memoryMiB(), cfg.cpus(), appliance,
-                    drives, socket, cfg.extraKernelArgs(), null);
             log.debug("launching the appliance under {}: kernel {}", accel, appliance.kernelRelease());
-            qemu = QemuProcess.start(cmd.argv(), cfg.console());
-            long deadline = qemu.startNanos() + timeout.toNanos();
-
-            channel = accept(server, qemu, deadline);
-            server.close();
-            // qemu is connected: the socket and its private directory are no longer needed, and
-            // removing them now means not even a SIGKILL of this process can leave them behind
-            Files.deleteIfExists(socket);
-            Files.deleteIfExists(tempDir);
-            rpc = new RpcClient(new BufferedInputStream(SocketStreams.in(channel), 1 << 16),
-                    new BufferedOutputStream(SocketStreams.out(channel), 1 << 16), channel);
-            RpcClient watched = rpc;
-            qemu.onExit().thenRun(watched::close);
-            Hello hello = rpc.awaitHello(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            Duration toHello = Duration.ofNanos(System.nanoTime() - qemu.startNanos());
+            s = QemuStart.start((socket, qmp) -> new QemuCommandLine(qemuBin.path(), accel, cfg.memoryMiB(), cfg.cpus(),
+                    appliance, drives, socket, cfg.extraKernelArgs(), null).argv(), false, cfg.console());
+            long deadline = s.qemu.startNanos() + timeout.toNanos();
+            s.connect(deadline);
+            Hello hello = s.rpc().awaitHello(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            Duration toHello = Duration.ofNanos(System.nanoTime() - s.qemu.startNanos());
             LaunchReport report = new LaunchReport(accel, fallback, build, toHello,
                     Duration.ofMillis(hello.initMillis()), Duration.ofMillis(hello.uptimeMillis()),
-                    hello.kernelRelease(), qemuBin.version());
+                    hello.kernelRelease(), qemuBin.version(), false, Duration.ZERO);
             log.debug("appliance ready in {} ms under {} (guest uptime {} ms)", toHello.toMillis(), accel,
                     hello.uptimeMillis());
-            QemuGuest g = new QemuGuest(rpc, qemu, tempDir, hello, report);
-            ok = true;
+            QemuGuest g = new QemuGuest(s.rpc(), s.qemu, s.tempDir, hello, report, null);
+            s.handOver();
             return g;
         } catch (TimeoutException e) {
-            // the message stays one line; the console tail travels beside it (shown with -v)
-            throw new ApplianceException.LaunchFailed("the appliance did not become ready within "
-                    + timeout.toSeconds() + " s under " + accel, qemu == null ? null : qemu.tail(), e);
+            throw notReady(timeout, accel, s, e);
         } catch (IOException e) {
-            throw launchFailure(qemu, drives, e);
+            throw launchFailure(s == null ? null : s.qemu, drives, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApplianceException.LaunchFailed("interrupted while launching the appliance", null, e);
         } finally {
-            if (!ok) {
-                if (rpc != null) {
-                    rpc.close();
-                } else {
-                    closeQuietly(channel);
-                }
-                if (qemu != null) {
-                    qemu.close();
-                }
-                closeQuietly(server);
-                deleteTree(tempDir);
+            if (s != null) {
+                s.close();
             }
         }
     }
 
-    private static SocketChannel accept(ServerSocketChannel server, QemuProcess qemu, long deadline)
-            throws IOException, TimeoutException {
-        server.configureBlocking(false);
-        try (Selector sel = Selector.open()) {
-            server.register(sel, SelectionKey.OP_ACCEPT);
-            while (true) {
-                SocketChannel ch = server.accept();
-                if (ch != null) {
-                    ch.configureBlocking(true);
-                    return ch;
-                }
-                if (!qemu.isAlive()) {
-                    qemu.waitFor(Duration.ofSeconds(1));
-                    throw new IOException("qemu exited before connecting");
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new TimeoutException("qemu did not connect");
-                }
-                sel.select(Math.max(1, Math.min(200, left / 1_000_000)));
-                sel.selectedKeys().clear();
-            }
-        }
+    /** The launch failure of an appliance that did not say hello within {@code timeout}. */
+    static ApplianceException.LaunchFailed notReady(Duration timeout, Accel accel, QemuStart s, Exception e) {
+        // the message stays one line; the console tail travels beside it (shown with -v)
+        return new ApplianceException.LaunchFailed("the appliance did not become ready within "
+                + timeout.toSeconds() + " s under " + accel, s == null ? null : s.qemu.tail(), e);
     }
 
-    private static ApplianceException launchFailure(QemuProcess qemu, List<DriveProbe.Resolved> drives, IOException e) {
+    static ApplianceException launchFailure(QemuProcess qemu, List<DriveProbe.Resolved> drives, IOException e) {
         if (qemu == null) {
             return new ApplianceException.LaunchFailed("cannot start qemu: " + e.getMessage(), null, e);
         }
@@ -270,30 +237,10 @@ public final class QemuGuest extends RemoteGuest implements Guest {
             }
         }
         rpc.close();
+        if (qmp != null) {
+            qmp.close();
+        }
         qemu.close();
-        deleteTree(tempDir);
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.debug("close: {}", e.toString());
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            log.debug("cannot remove {}: {}", dir, e.toString());
-        }
+        QemuStart.deleteTree(tempDir);
     }
 }

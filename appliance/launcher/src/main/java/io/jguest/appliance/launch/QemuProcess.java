@@ -108,6 +108,14 @@ final class QemuProcess implements AutoCloseable {
         return List.copyOf(lines);
     }
 
+    /**
+     * qemu's exit status once it has exited (128 + N when a signal N ended it, or the watchdog killed
+     * it), else -1.
+     */
+    int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
     /** Waits up to {@code timeout} for qemu to exit by itself. */
     boolean waitFor(Duration timeout) {
         try {

@@ -9,6 +9,12 @@
  * accept its connection and wait for the daemon's hello. A KVM launch that does not say hello within
  * the KVM bound is killed, judged broken for this host (remembered), and retried under TCG.
  *
+ * <p>By default a launch does not boot: {@link io.jguest.appliance.launch.SavedLaunch} restores the
+ * appliance's saved VM state (making it first when there is none) and hot-plugs the drives
+ * ({@link io.jguest.appliance.launch.HotPlug}); it falls back to the cold boot above when the state
+ * does not restore. {@link io.jguest.appliance.launch.QemuStart} is one qemu with its private socket
+ * directory, for both.
+ *
  * <p>No qemu outlives its owner: qemu runs under a small watchdog shell that kills it when the owning
  * JVM is gone (after giving the daemon, which sees the channel close, a few seconds to sync and power
  * off by itself). Every failure before hello kills qemu and removes the socket directory.

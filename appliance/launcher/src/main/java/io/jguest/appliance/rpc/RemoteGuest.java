@@ -35,6 +35,11 @@ public class RemoteGuest implements GuestSession, GuestFileSystem {
         return rpc.call(new Calls.Ping(text));
     }
 
+    /** The appliance's clock, uptime, restore count and 16 fresh random bytes. */
+    public Calls.ApplianceStatus status() throws GuestFsException {
+        return rpc.call(new Calls.Status());
+    }
+
     @Override
     public List<BlockDevice> listDevices() throws GuestFsException {
         return rpc.call(new Calls.ListDevices()).devices();

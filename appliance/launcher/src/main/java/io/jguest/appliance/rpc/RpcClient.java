@@ -3,6 +3,7 @@ package io.jguest.appliance.rpc;
 import io.jguest.api.Errno;
 import io.jguest.api.GuestFsException;
 import io.jguest.protocol.Call;
+import io.jguest.protocol.Calls;
 import io.jguest.protocol.ErrorReply;
 import io.jguest.protocol.Frame;
 import io.jguest.protocol.FrameCodec;
@@ -131,6 +132,25 @@ public final class RpcClient implements Closeable {
             Thread.currentThread().interrupt();
             throw new GuestFsException(Errno.EINTR, null, proc + " interrupted");
         }
+    }
+
+    /**
+     * Sends a call that gets no reply frame ({@link Calls.Resume}: the daemon answers it with a hello,
+     * which {@link #awaitHello} waits for).
+     *
+     * @throws IOException the channel is gone
+     */
+    public void post(Call<?> call) throws IOException {
+        Procedure proc = Procedure.of(call);
+        String why = closedReason;
+        if (why != null) {
+            throw new IOException("appliance is gone: " + why);
+        }
+        int serial = nextSerial.getAndIncrement();
+        if (trace.isTraceEnabled()) {
+            trace.trace("<= #{} {} (no reply)", serial, proc);
+        }
+        codec.write(new Frame(serial, proc.id(), FrameKind.CALL, RecordCodec.encode(call, proc.callType())));
     }
 
     private void readLoop() {
