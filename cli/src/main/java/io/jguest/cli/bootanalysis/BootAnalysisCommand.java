@@ -23,6 +23,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +58,8 @@ final class BootAnalysisCommand implements Callable<Integer> {
     static final List<String> KERNEL_ARGS = List.of("initcall_debug", "printk.time=1", "ignore_loglevel",
             "jguest.analysis=1");
     private static final int LONGEST = 10;
+    /** Other processes' CPU time during a pass above which its times are said to be disturbed. */
+    private static final double DISTURBED_CPU_SECONDS = 0.3;
 
     private final Cli cli;
 
@@ -92,7 +95,8 @@ final class BootAnalysisCommand implements Callable<Integer> {
             throw new CliException("--passes must be at least 1 and --warmup at least 0");
         }
         PrintWriter out = cli.terminal().out();
-        List<PassRecord> records = replay.isEmpty() ? launchAll(out) : readAll();
+        Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<PassRecord> records = replay.isEmpty() ? launchAll(out, started) : readAll();
         if (records.isEmpty()) {
             throw new CliException("no pass could be analysed: every launch failed");
         }
@@ -110,8 +114,9 @@ final class BootAnalysisCommand implements Callable<Integer> {
         out.print(TimelinePrinter.render(timeline, LONGEST));
         if (svg != null) {
             try {
-                Files.writeString(svg, SvgGantt.render(timeline, "jguest appliance boot, "
-                        + Instant.now().truncatedTo(ChronoUnit.MINUTES)), StandardCharsets.UTF_8);
+                String title = replay.isEmpty() ? "jguest appliance boot, " + started
+                        : "jguest appliance boot, replayed from " + records.size() + " saved passes";
+                Files.writeString(svg, SvgGantt.render(timeline, title), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new CliException("--svg " + svg + ": cannot write it: " + e.getMessage(), e);
             }
@@ -122,12 +127,12 @@ final class BootAnalysisCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private List<PassRecord> launchAll(PrintWriter out) {
+    private List<PassRecord> launchAll(PrintWriter out, Instant started) {
         ApplianceConfig.Builder b = cli.configFor(List.of());
         KERNEL_ARGS.forEach(b::addKernelArg);
         append.forEach(b::addKernelArg);
         ApplianceConfig config = b.build();
-        out.println("Date:        " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        out.println("Date:        " + started);
         out.println("Host:        " + HostInfo.current().describe());
         out.println("Memory:      " + config.memoryMiB() + " MiB, " + config.cpus() + " vCPU, no user drive");
         out.println("Kernel args: " + String.join(" ", config.extraKernelArgs()) + " (added)");
@@ -143,7 +148,8 @@ final class BootAnalysisCommand implements Callable<Integer> {
         }
         List<PassRecord> done = new ArrayList<>();
         for (int i = 0; i < passes; i++) {
-            warnIfOtherQemu(out);
+            long before = otherQemus();
+            Optional<HostLoad.Sample> load = HostLoad.sample();
             try {
                 Launched l = launchPass(config);
                 if (first == null) {
@@ -155,6 +161,19 @@ final class BootAnalysisCommand implements Callable<Integer> {
                         r.helloMs() - r.launchMs(), r.shutdownEndMs() - r.launchMs(), r.shutdownEndMs() - r.shutdownStartMs());
             } catch (ApplianceException | RuntimeException e) {
                 out.println("pass " + (i + 1) + " failed: " + e.getMessage());
+            }
+            long others = Math.max(before, otherQemus()); // ours is gone by now
+            if (others > 0) {
+                out.println("warning: " + others + " other qemu process(es) ran during pass " + (i + 1)
+                        + ": its times are disturbed");
+            }
+            Optional<HostLoad.Sample> after = HostLoad.sample();
+            if (load.isPresent() && after.isPresent()) {
+                double busy = after.get().othersSecondsSince(load.get());
+                if (busy > DISTURBED_CPU_SECONDS) {
+                    out.printf(Locale.ROOT, "warning: other processes used %.2f CPU-seconds during pass %d: its times"
+                            + " are disturbed%n", busy, i + 1);
+                }
             }
             out.flush();
         }
@@ -191,13 +210,13 @@ final class BootAnalysisCommand implements Callable<Integer> {
         return new Launched(report, PassRecord.of(launch, report, closeStart, closeEnd, capture));
     }
 
-    /** Timings are only worth something on an otherwise idle host: says when another qemu runs. */
-    private static void warnIfOtherQemu(PrintWriter out) {
-        long others = ProcessHandle.allProcesses()
+    /**
+     * qemu processes on the host (call it when ours is not running): timings are only worth something
+     * on an otherwise idle host, so a pass says when another one ran at its start or end.
+     */
+    private static long otherQemus() {
+        return ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().map(c -> c.contains("qemu-system")).orElse(false)).count();
-        if (others > 0) {
-            out.println("warning: " + others + " other qemu process(es) running: this pass's times are disturbed");
-        }
     }
 
     private List<PassRecord> readAll() throws CliException {

@@ -9,7 +9,7 @@ import java.util.List;
  * delay of zero or more. Under TCG the guest's clock only ever falls behind the host's (it stands still
  * while the vCPUs do), so offset(t) never decreases, and offset(t) &lt;= h - t for every later line:
  * the estimate is the smallest (h - t) of the lines at or after t, which the first line to get through
- * promptly after t makes tight. (On the project machine the offset grows by about 70 ms in the first
+ * promptly after t makes tight. (On the project machine the offset grows by 2 to 70 ms in the first
  * second of boot, then stays put: one constant offset would misplace early or late activities.)
  */
 final class KernelClock {
