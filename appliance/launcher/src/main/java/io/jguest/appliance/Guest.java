@@ -37,6 +37,15 @@ public interface Guest extends GuestSession, GuestFileSystem, AutoCloseable {
     /** The last lines of the console, for error messages. */
     String consoleTail();
 
+    /**
+     * The console so far with the host's arrival times (it keeps growing until {@link #close()}
+     * returns; read it after that for the shutdown's lines), for boot analysis. Empty when this guest
+     * keeps no console.
+     */
+    default ConsoleCapture console() {
+        return ConsoleCapture.EMPTY;
+    }
+
     /** Pings the daemon: one round trip. */
     String ping(String text) throws io.jguest.api.GuestFsException;
 

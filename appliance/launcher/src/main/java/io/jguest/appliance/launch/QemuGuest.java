@@ -4,6 +4,7 @@ import io.jguest.api.GuestFsException;
 import io.jguest.appliance.Accel;
 import io.jguest.appliance.ApplianceConfig;
 import io.jguest.appliance.ApplianceException;
+import io.jguest.appliance.ConsoleCapture;
 import io.jguest.appliance.Guest;
 import io.jguest.appliance.LaunchReport;
 import io.jguest.appliance.build.Appliance;
@@ -203,9 +204,14 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         return qemu.tail();
     }
 
-    /** Console lines with their arrival times (nanoseconds after qemu start), for boot analysis. */
+    @Override
+    public ConsoleCapture console() {
+        return qemu.capture();
+    }
+
+    /** Console lines with their arrival times (milliseconds after qemu start), for reading. */
     public List<String> consoleTimeline() {
-        return qemu.consoleLines().stream().map(l -> String.format("%10.3f ms  %s", l.nanos() / 1e6, l.text())).toList();
+        return console().lines().stream().map(l -> String.format("%10.3f ms  %s", l.nanos() / 1e6, l.text())).toList();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jguest.appliance.launch;
 
+import io.jguest.appliance.ConsoleCapture;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,14 +46,10 @@ final class QemuProcess implements AutoCloseable {
             wait $q
             """;
 
-    /** One console line and when it arrived, in nanoseconds since qemu was started. */
-    record ConsoleLine(long nanos, String text) {
-    }
-
     private final Process process;
     private final long startNanos;
     private final Deque<String> tail = new ArrayDeque<>();
-    private final List<ConsoleLine> lines = new ArrayList<>();
+    private final List<ConsoleCapture.Line> lines = new ArrayList<>();
     private final StringBuilder stderr = new StringBuilder();
     private final Thread consoleThread;
     private final Thread stderrThread;
@@ -104,8 +101,9 @@ final class QemuProcess implements AutoCloseable {
         return stderr.toString();
     }
 
-    synchronized List<ConsoleLine> consoleLines() {
-        return List.copyOf(lines);
+    /** The console lines so far with their arrival times. */
+    synchronized ConsoleCapture capture() {
+        return new ConsoleCapture(startNanos, lines);
     }
 
     /**
@@ -165,7 +163,7 @@ final class QemuProcess implements AutoCloseable {
                         tail.removeFirst();
                     }
                     if (lines.size() < 20_000) {
-                        lines.add(new ConsoleLine(now, text));
+                        lines.add(new ConsoleCapture.Line(now, text));
                     }
                 }
                 consoleLog.debug("{}", text);

@@ -1,0 +1,145 @@
+package io.jguest.cli.bootanalysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jguest.appliance.Accel;
+import io.jguest.appliance.ApplianceConfig;
+import io.jguest.appliance.ApplianceException;
+import io.jguest.appliance.ConsoleCapture;
+import io.jguest.appliance.LaunchReport;
+import io.jguest.cli.Cli;
+import io.jguest.cli.CliFactory;
+import io.jguest.cli.FakeGuest;
+import io.jguest.cli.Main;
+import io.jguest.cli.Terminal;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BootAnalysisCommandTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(Cli.Launcher launcher, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Cli cli = new Cli(Terminal.of(new PrintWriter(out), new PrintWriter(err)), launcher);
+        int code = Main.execute(BootAnalysisCommand.class, cli, new CliFactory(cli), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** A guest that "booted" with the real captured console. */
+    private static io.jguest.appliance.Guest cannedGuest() {
+        PassRecord real = Captures.real();
+        long qemuStart = System.nanoTime();
+        ConsoleCapture console = new ConsoleCapture(qemuStart, real.console().stream()
+                .map(l -> new ConsoleCapture.Line(Math.round(l.hostMs() * 1e6), l.text())).toList());
+        LaunchReport report = new LaunchReport(Accel.TCG, false, Duration.ofMillis(5),
+                Duration.ofNanos(Math.round(real.helloMs() * 1e6)), Duration.ofMillis(1500), Duration.ofMillis(3000),
+                "6.1.0-56-amd64", "QEMU emulator version 7.2.22");
+        return new FakeGuest().on("report", args -> report).on("console", args -> console).guest();
+    }
+
+    @Test
+    void passesAreLaunchedWithTheAnalysisKernelArgsAndAFailedOneIsSkipped() {
+        List<ApplianceConfig> configs = new ArrayList<>();
+        AtomicInteger launches = new AtomicInteger();
+        Run r = run(config -> {
+            configs.add(config);
+            if (launches.incrementAndGet() == 3) { // warm-up, pass 1, then pass 2 fails
+                throw new ApplianceException.LaunchFailed("the appliance did not become ready within 120 s under TCG",
+                        null, null);
+            }
+            return cannedGuest();
+        }, "--passes", "3", "--warmup", "1");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(4, configs.size());
+        for (ApplianceConfig c : configs) {
+            assertTrue(c.drives().isEmpty());
+            assertEquals(List.of("initcall_debug", "printk.time=1", "ignore_loglevel", "jguest.analysis=1"),
+                    c.extraKernelArgs());
+        }
+        assertTrue(r.out().contains("pass 2 failed: the appliance did not become ready within 120 s under TCG\n"), r.out());
+        assertTrue(r.out().contains("\npass 1: ready "), r.out());
+        assertTrue(r.out().contains("\npass 3: ready "), r.out());
+        assertTrue(r.out().contains("Timeline of the mean pass (2 passes;"), r.out());
+        assertTrue(r.out().contains("\nLongest activities:\n"), r.out());
+        assertTrue(r.out().contains("Kernel:      6.1.0-56-amd64\n"), r.out());
+    }
+
+    @Test
+    void everyPassFailingIsAnError() {
+        Run r = run(config -> {
+            throw new ApplianceException.LaunchFailed("qemu exited", null, null);
+        }, "--passes", "2", "--warmup", "0");
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.out().contains("\npass 1 failed: qemu exited\n"), r.out());
+        assertTrue(r.out().contains("\npass 2 failed: qemu exited\n"), r.out());
+        assertEquals("boot-analysis: no pass could be analysed: every launch failed\n", r.err());
+    }
+
+    @Test
+    void savedPassesReplayToTheSameAnalysisAndAnSvg() throws Exception {
+        Path saved = tmp.resolve("saved");
+        Run live = run(config -> cannedGuest(), "--passes", "1", "--warmup", "0", "--save", saved.toString());
+        assertEquals(0, live.code(), live::toString);
+        Path svg = tmp.resolve("boot.svg");
+        Run replayed = run(config -> {
+            throw new AssertionError("a replay launches nothing");
+        }, "--replay", saved.resolve("pass-1.txt").toString(), "--svg", svg.toString());
+        assertEquals(0, replayed.code(), replayed::toString);
+        assertEquals(activityColumn(live.out()), activityColumn(replayed.out()));
+        assertTrue(activityColumn(live.out()).contains("    java:jvm-to-main"), live.out());
+        assertTrue(replayed.out().endsWith("SVG: " + svg + "\n"), replayed.out());
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
+        assertEquals("svg", doc.getDocumentElement().getTagName());
+    }
+
+    /** The timeline's activity names with their indentation, in order. */
+    private static List<String> activityColumn(String out) {
+        String t = out.substring(out.indexOf("Timeline of the mean pass"), out.indexOf("\nLongest activities:"));
+        return t.lines().skip(3).map(l -> {
+            String rest = l.substring(12); // after the start column
+            int name = rest.length() - rest.stripLeading().length();
+            return rest.substring(0, rest.indexOf("  ", name)); // names have single spaces; columns two
+        }).toList();
+    }
+
+    @Test
+    void verboseDumpsEveryEventWithItsTime() throws Exception {
+        Path capture = tmp.resolve("pass.txt");
+        Files.writeString(capture, Captures.realText());
+        Run r = run(config -> {
+            throw new AssertionError("a replay launches nothing");
+        }, "-v", "--replay", capture.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("pass 1 events (ms since qemu start; printk clock + "), r.out());
+        assertTrue(r.out().contains("  host: hello received\n"), r.out());
+        assertTrue(r.out().contains("pass 1 activities:\n"), r.out());
+    }
+
+    @Test
+    void aBadReplayFileIsOneLine() throws Exception {
+        Path bad = Files.writeString(tmp.resolve("bad.txt"), "hello\n");
+        Run r = run(config -> {
+            throw new AssertionError();
+        }, "--replay", bad.toString());
+        assertEquals(1, r.code());
+        assertEquals("boot-analysis: --replay " + bad + ": not a boot-analysis capture (no \"" + PassRecord.HEADER
+                + "\" line)\n", r.err());
+        assertFalse(r.out().contains("Timeline"));
+    }
+}
