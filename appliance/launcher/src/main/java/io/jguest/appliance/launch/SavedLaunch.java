@@ -363,7 +363,7 @@ final class SavedLaunch {
             log.debug("appliance restored in {} ms under {}: state loaded at {} ms, {} drives added at {} ms",
                     toHello.toMillis(), accel, load.toMillis(), plugs.size(), (plugged - t0) / 1_000_000);
             if (log.isTraceEnabled()) {
-                s.qemu.consoleLines().forEach(l -> log.trace("console at {} ms: {}", l.nanos() / 1_000_000, l.text()));
+                s.qemu.capture().lines().forEach(l -> log.trace("console at {} ms: {}", l.nanos() / 1_000_000, l.text()));
             }
             QemuStart.deleteTree(s.tempDir);
             QemuGuest g = new QemuGuest(s.rpc(), s.qemu, s.tempDir, hello, report, qmp);
