@@ -49,7 +49,7 @@ class BootAnalysisCommandTest {
                 .map(l -> new ConsoleCapture.Line(Math.round(l.hostMs() * 1e6), l.text())).toList());
         LaunchReport report = new LaunchReport(Accel.TCG, false, Duration.ofMillis(5),
                 Duration.ofNanos(Math.round(real.helloMs() * 1e6)), Duration.ofMillis(1500), Duration.ofMillis(3000),
-                "6.1.0-56-amd64", "QEMU emulator version 7.2.22");
+                "6.1.0-56-amd64", "QEMU emulator version 7.2.22", false, Duration.ZERO);
         return new FakeGuest().on("report", args -> report).on("console", args -> console).guest();
     }
 

@@ -34,7 +34,7 @@ class PassRecordTest {
     void fromTheLauncherAllTimesCountFromQemuStart() {
         long qemuStart = 1_000_000_000L;
         LaunchReport report = new LaunchReport(Accel.TCG, false, Duration.ZERO, Duration.ofMillis(3000),
-                Duration.ofMillis(1500), Duration.ofMillis(2800), "6.1", "QEMU 7.2");
+                Duration.ofMillis(1500), Duration.ofMillis(2800), "6.1", "QEMU 7.2", false, Duration.ZERO);
         ConsoleCapture capture = new ConsoleCapture(qemuStart, List.of(new ConsoleCapture.Line(150_500_000L, "hi")));
         PassRecord r = PassRecord.of(qemuStart - 40_000_000L, report, qemuStart + 3_001_000_000L,
                 qemuStart + 3_100_000_000L, capture);
