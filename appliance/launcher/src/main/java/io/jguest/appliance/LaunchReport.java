@@ -16,10 +16,23 @@ import java.time.Duration;
  * @param restored       true when the appliance was restored from its saved state, not booted (the
  *                       kernel times are then zero: the kernel did not boot)
  * @param stateLoad      of a restored appliance, from qemu start to its state loaded; else zero
+ * @param drivesAdded    of a restored appliance, from qemu start to every user drive hot-plugged (the
+ *                       VM still paused); else zero
+ * @param resumeSent     of a restored appliance, from qemu start to the VM running again ({@code cont})
+ *                       and the resume call sent; else zero
  */
 public record LaunchReport(Accel accel, boolean kvmFallback, Duration build, Duration qemuToHello,
                            Duration kernelToInit, Duration kernelToReady, String kernelRelease,
-                           String qemuVersion, boolean restored, Duration stateLoad) {
+                           String qemuVersion, boolean restored, Duration stateLoad, Duration drivesAdded,
+                           Duration resumeSent) {
+    /** A report without the restore's later steps (a cold boot, or a caller that does not time them). */
+    public LaunchReport(Accel accel, boolean kvmFallback, Duration build, Duration qemuToHello,
+                        Duration kernelToInit, Duration kernelToReady, String kernelRelease,
+                        String qemuVersion, boolean restored, Duration stateLoad) {
+        this(accel, kvmFallback, build, qemuToHello, kernelToInit, kernelToReady, kernelRelease, qemuVersion, restored,
+                stateLoad, Duration.ZERO, Duration.ZERO);
+    }
+
     /** Time from qemu start to the guest kernel's first instruction, estimated (zero when restored). */
     public Duration qemuToKernel() {
         if (restored) {

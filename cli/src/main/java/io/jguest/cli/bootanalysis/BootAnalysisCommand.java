@@ -38,10 +38,11 @@ import picocli.CommandLine.Option;
  * as an indented timeline and the longest activities ({@link TimelinePrinter}), and with {@code --svg}
  * drawn as a Gantt chart ({@link SvgGantt}). A pass that fails is reported and the others go on.
  *
- * <p>How one pass is obtained is {@link #launchPass}: a later {@code --restored} mode (an appliance
- * restored from a saved VM state) is another way of launching (its configuration asks for the restore)
- * over the same {@link PassRecord}; its kernel and init activities are simply absent, and the restore's
- * own steps come in as more begin/end markers or host times.
+ * <p>{@code --restored} analyses the default launch instead, the appliance restored from its saved
+ * state: no kernel argument is added (the saved machine's command line is its state's key, and any
+ * other argument makes the launch boot cold), the restore's steps come from the launcher's host times
+ * ({@link LaunchReport#stateLoad()}, {@link LaunchReport#drivesAdded()}, {@link LaunchReport#resumeSent()})
+ * and the daemon's {@code daemon-resumed} console line, and a pass that booted cold instead fails.
  */
 @Command(name = "boot-analysis", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -51,6 +52,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
             "  boot-analysis",
             "  boot-analysis --passes 5 --svg boot.svg",
+            "  boot-analysis --restored --passes 5 --svg restored.svg",
             "  boot-analysis --save captures/ && boot-analysis --replay captures/pass-1.txt --replay captures/pass-2.txt",
             "", "Exit status: 0 when at least one pass could be analysed, 1 otherwise."})
 final class BootAnalysisCommand implements Callable<Integer> {
@@ -72,7 +74,11 @@ final class BootAnalysisCommand implements Callable<Integer> {
     @Option(names = "--svg", paramLabel = "FILE", description = "Also draw the mean pass as an SVG Gantt chart in FILE.")
     Path svg;
 
-    @Option(names = "--append", paramLabel = "ARG", description = "Another kernel argument (repeatable).")
+    @Option(names = "--restored", description = "Analyse the launch restored from the saved appliance (the default"
+            + " launch; the state is made first if needed) instead of a cold boot with the kernel's timings.")
+    boolean restored;
+
+    @Option(names = "--append", paramLabel = "ARG", description = "Another kernel argument (repeatable; not with --restored).")
     List<String> append = new ArrayList<>();
 
     @Option(names = "--save", paramLabel = "DIR", description = "Keep each pass's console and host times in DIR/pass-N.txt.")
@@ -94,6 +100,12 @@ final class BootAnalysisCommand implements Callable<Integer> {
         if (passes < 1 || warmup < 0) {
             throw new CliException("--passes must be at least 1 and --warmup at least 0");
         }
+        if (restored && !append.isEmpty()) {
+            throw new CliException("--append: a restored appliance takes no kernel argument (it would boot cold)");
+        }
+        if (restored && !replay.isEmpty()) {
+            throw new CliException("--restored: a replayed capture says itself whether it was restored");
+        }
         PrintWriter out = cli.terminal().out();
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<PassRecord> records = replay.isEmpty() ? launchAll(out, started) : readAll();
@@ -114,8 +126,9 @@ final class BootAnalysisCommand implements Callable<Integer> {
         out.print(TimelinePrinter.render(timeline, LONGEST));
         if (svg != null) {
             try {
-                String title = replay.isEmpty() ? "jguest appliance boot, " + started
-                        : "jguest appliance boot, replayed from " + records.size() + " saved passes";
+                String what = records.getFirst().restore() != null ? "jguest appliance restore" : "jguest appliance boot";
+                String title = replay.isEmpty() ? what + ", " + started
+                        : what + ", replayed from " + records.size() + " saved passes";
                 Files.writeString(svg, SvgGantt.render(timeline, title), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new CliException("--svg " + svg + ": cannot write it: " + e.getMessage(), e);
@@ -128,14 +141,12 @@ final class BootAnalysisCommand implements Callable<Integer> {
     }
 
     private List<PassRecord> launchAll(PrintWriter out, Instant started) {
-        ApplianceConfig.Builder b = cli.configFor(List.of());
-        KERNEL_ARGS.forEach(b::addKernelArg);
-        append.forEach(b::addKernelArg);
-        ApplianceConfig config = b.build();
+        ApplianceConfig config = config();
         out.println("Date:        " + started);
         out.println("Host:        " + HostInfo.current().describe());
         out.println("Memory:      " + config.memoryMiB() + " MiB, " + config.cpus() + " vCPU, no user drive");
-        out.println("Kernel args: " + String.join(" ", config.extraKernelArgs()) + " (added)");
+        out.println(restored ? "Launch:      restored from the saved appliance (none added to the kernel arguments)"
+                : "Kernel args: " + String.join(" ", config.extraKernelArgs()) + " (added)");
         out.println("Passes:      " + passes + " after " + warmup + " warm-up");
         out.flush();
         LaunchReport first = null;
@@ -156,9 +167,13 @@ final class BootAnalysisCommand implements Callable<Integer> {
                     first = l.report();
                 }
                 PassRecord r = l.record();
+                if (restored && r.restore() == null) {
+                    throw new IllegalStateException("it booted cold: the saved appliance was not restored (-v says why)");
+                }
                 done.add(r);
-                out.printf(Locale.ROOT, "pass %d: ready %.1f ms, whole run %.1f ms (shutdown %.1f ms)%n", i + 1,
-                        r.helloMs() - r.launchMs(), r.shutdownEndMs() - r.launchMs(), r.shutdownEndMs() - r.shutdownStartMs());
+                out.printf(Locale.ROOT, "pass %d: ready %.1f ms, whole run %.1f ms (shutdown %.1f ms)%s%n", i + 1,
+                        r.helloMs() - r.launchMs(), r.shutdownEndMs() - r.launchMs(), r.shutdownEndMs() - r.shutdownStartMs(),
+                        r.restore() == null ? "" : String.format(Locale.ROOT, ", state loaded %.1f ms", r.restore().stateLoadedMs()));
             } catch (ApplianceException | RuntimeException e) {
                 out.println("pass " + (i + 1) + " failed: " + e.getMessage());
             }
@@ -184,6 +199,21 @@ final class BootAnalysisCommand implements Callable<Integer> {
                     + (first.kvmFallback() ? " (KVM was tried and judged hung)" : ""));
         }
         return done;
+    }
+
+    /**
+     * The analysed launches' configuration: a cold boot with {@link #KERNEL_ARGS} and {@code --append}, or
+     * with {@code --restored} the default launch from the saved appliance, nothing added.
+     */
+    ApplianceConfig config() {
+        ApplianceConfig.Builder b = cli.configFor(List.of());
+        if (restored) {
+            b.savedState(true);
+        } else {
+            KERNEL_ARGS.forEach(b::addKernelArg);
+            append.forEach(b::addKernelArg);
+        }
+        return b.build();
     }
 
     /** One launch and what the host saw of it. */
@@ -252,10 +282,14 @@ final class BootAnalysisCommand implements Callable<Integer> {
         PrintWriter w = new PrintWriter(sw);
         KernelClock clock = BootLogParser.kernelClock(r);
         w.printf(Locale.ROOT, "%npass %d events (ms since qemu start; printk clock + %s):%n", n, clock == null
-                ? "? (no kernel timestamps)"
+                ? (r.restore() != null ? "none: restored" : "? (no kernel timestamps)")
                 : String.format(Locale.ROOT, "%.3f ms at entry, %.3f ms at the end", clock.entryOffset(), clock.finalOffset()));
         w.printf(Locale.ROOT, "%12.3f  host: launch called%n", r.launchMs());
         w.printf(Locale.ROOT, "%12.3f  host: qemu started%n", 0.0);
+        if (r.restore() != null) {
+            w.printf(Locale.ROOT, "%12.3f  host: state loaded%n%12.3f  host: drives added%n%12.3f  host: cont, resume sent%n",
+                    r.restore().stateLoadedMs(), r.restore().drivesAddedMs(), r.restore().resumeSentMs());
+        }
         boolean helloShown = false;
         for (PassRecord.ConsoleLine l : r.console()) {
             if (!helloShown && l.hostMs() > r.helloMs()) {

@@ -33,11 +33,18 @@ import java.util.regex.Pattern;
  *   <li>the daemon's {@code [jguest] daemon-start} line (its arrival time: the daemon's own uptime has
  *   10 ms steps and another clock), and the host's launch, hello and shutdown times.</li>
  * </ul>
+ * A pass restored from the saved appliance ({@link PassRecord#restore()}) has none of these but the
+ * host's times and the daemon's {@code [jguest] daemon-resumed} line: {@code restore} (qemu start →
+ * hello) with {@code restore:load-state}, {@code restore:hot-plug}, {@code restore:cont+resume-call},
+ * {@code restore:guest-resume} (→ the hello, or → the daemon-resumed line's arrival when it came
+ * before the hello, and then {@code restore:hello-to-host}; it is printed right after the hello is
+ * sent, and under TCG the serial console is a few ms slower than the channel, so it usually comes after).
  * Whatever is missing leaves its activity out with a note; parsing never fails.
  */
 final class BootLogParser {
     static final String ROOT = "run";
     static final String KERNEL = "kernel";
+    static final String RESTORE = "restore";
 
     private static final Pattern PRINTK = Pattern.compile("^\\[\\s*(\\d+)\\.(\\d{6})\\] ?(.*)$");
     private static final Pattern CALLING =
@@ -47,6 +54,7 @@ final class BootLogParser {
     private static final Pattern PROBE = Pattern.compile("^probe of (\\S+) returned -?\\d+ after (\\d+) usecs$");
     private static final Pattern MARKER = Pattern.compile("^jguest: (begin|end) (.+)$");
     private static final String DAEMON_START = "[jguest] daemon-start ";
+    private static final String DAEMON_RESUMED = "[jguest] daemon-resumed ";
     private static final String RUN_INIT = "Run /init as init process";
 
     /** A kernel line: the host time its printk time maps to (ms), and its message. */
@@ -108,6 +116,10 @@ final class BootLogParser {
     private void run(PassRecord pass) {
         add(ROOT, null, pass.launchMs(), pass.shutdownEndMs(), false);
         add("host:launch", ROOT, pass.launchMs(), 0, false);
+        if (pass.restore() != null) {
+            restored(pass, pass.restore());
+            return;
+        }
 
         KernelClock clock = kernelClock(pass);
         List<KernelLine> kernel = kernelLines(pass, clock);
@@ -152,6 +164,43 @@ final class BootLogParser {
             add("shutdown", ROOT, pass.shutdownStartMs(), pass.shutdownEndMs(), false);
         }
         reparentOrphans();
+    }
+
+    /**
+     * A launch restored from the saved appliance: no kernel, init or JVM start, only the host's steps
+     * of the restore and the daemon's {@code daemon-resumed} line. The guest's uptime stood still while
+     * the state was saved, and its console line has the marker's arrival time only: it is printed right
+     * after the hello is sent, so it splits the time from the resume to the hello into the guest's work
+     * and the hello's way to the host (when it arrived before the hello; else it is left out).
+     */
+    private void restored(PassRecord pass, PassRecord.Restore r) {
+        double hello = pass.helloMs();
+        add(RESTORE, ROOT, 0, hello, false);
+        add(RESTORE + ":load-state", RESTORE, 0, r.stateLoadedMs(), false);
+        add(RESTORE + ":hot-plug", RESTORE, r.stateLoadedMs(), r.drivesAddedMs(), false);
+        add(RESTORE + ":cont+resume-call", RESTORE, r.drivesAddedMs(), r.resumeSentMs(), false);
+        Double resumed = null;
+        for (PassRecord.ConsoleLine l : pass.console()) {
+            if (l.text().startsWith(DAEMON_RESUMED)) {
+                resumed = l.hostMs();
+                break;
+            }
+        }
+        if (resumed == null) {
+            note("no \"" + DAEMON_RESUMED.strip() + "\" line: the guest's resume is not split from the hello");
+            add(RESTORE + ":guest-resume", RESTORE, r.resumeSentMs(), hello, false);
+        } else if (resumed < r.resumeSentMs() || resumed > hello) {
+            // usual: the line is printed after the hello is sent, and the console is slower than the channel
+            note("the \"" + DAEMON_RESUMED.strip() + "\" line arrived " + (resumed < r.resumeSentMs()
+                    ? "before the resume was sent" : "after the hello") + ": the guest's resume ends at the hello");
+            add(RESTORE + ":guest-resume", RESTORE, r.resumeSentMs(), hello, false);
+        } else {
+            add(RESTORE + ":guest-resume", RESTORE, r.resumeSentMs(), resumed, false);
+            add(RESTORE + ":hello-to-host", RESTORE, resumed, hello, false);
+        }
+        if (pass.shutdownEndMs() >= pass.shutdownStartMs()) {
+            add("shutdown", ROOT, pass.shutdownStartMs(), pass.shutdownEndMs(), false);
+        }
     }
 
     /** The first host time of each kernel message that bounds a phase. */

@@ -21,18 +21,40 @@ import java.util.Locale;
  * console 12.345 [    0.000000] Linux version ...
  * </pre>
  *
+ * A launch restored from the saved appliance has one more line, {@code restore LOADED ADDED RESUMED}
+ * ({@link Restore}), and its console starts after the restore (what the saved machine printed before
+ * its save is not replayed).
+ *
  * @param launchMs        when {@code Guest.launch} was called (before qemu starts: negative)
  * @param helloMs         when the daemon's hello reached the host (the appliance is ready)
  * @param shutdownStartMs when {@code Guest.close} was called
  * @param shutdownEndMs   when it returned (qemu has exited)
  * @param console         the serial console, line by line, with the host's arrival times
+ * @param restore         the restore's host times, or null for a cold boot
  */
 public record PassRecord(double launchMs, double helloMs, double shutdownStartMs, double shutdownEndMs,
-                         List<ConsoleLine> console) {
+                         List<ConsoleLine> console, Restore restore) {
     static final String HEADER = "# jguest boot-analysis capture 1 (ms since qemu start)";
 
     public PassRecord {
         console = List.copyOf(console);
+    }
+
+    /** A cold boot's pass. */
+    public PassRecord(double launchMs, double helloMs, double shutdownStartMs, double shutdownEndMs,
+                      List<ConsoleLine> console) {
+        this(launchMs, helloMs, shutdownStartMs, shutdownEndMs, console, null);
+    }
+
+    /**
+     * The host's times of a restore from the saved appliance (ms since qemu start), from
+     * {@code LaunchReport}.
+     *
+     * @param stateLoadedMs the saved state loaded (qemu paused, {@code query-status})
+     * @param drivesAddedMs every user drive hot-plugged (still paused)
+     * @param resumeSentMs  {@code cont} done and the resume call (clock, entropy, drive count) sent
+     */
+    public record Restore(double stateLoadedMs, double drivesAddedMs, double resumeSentMs) {
     }
 
     /**
@@ -53,8 +75,14 @@ public record PassRecord(double launchMs, double helloMs, double shutdownStartMs
         long origin = capture.qemuStartNanos();
         List<ConsoleLine> lines = capture.lines().stream()
                 .map(l -> new ConsoleLine(l.nanos() / 1e6, l.text())).toList();
-        return new PassRecord((launchNanos - origin) / 1e6, report.qemuToHello().toNanos() / 1e6,
-                (closeStartNanos - origin) / 1e6, (closeEndNanos - origin) / 1e6, lines);
+        Restore restore = report.restored() ? new Restore(ms(report.stateLoad()), ms(report.drivesAdded()),
+                ms(report.resumeSent())) : null;
+        return new PassRecord((launchNanos - origin) / 1e6, ms(report.qemuToHello()),
+                (closeStartNanos - origin) / 1e6, (closeEndNanos - origin) / 1e6, lines, restore);
+    }
+
+    private static double ms(java.time.Duration d) {
+        return d.toNanos() / 1e6;
     }
 
     /** Writes this pass in the capture format. */
@@ -62,6 +90,10 @@ public record PassRecord(double launchMs, double helloMs, double shutdownStartMs
         out.write(HEADER + "\n");
         out.write(String.format(Locale.ROOT, "launch %.3f\nhello %.3f\nshutdown %.3f %.3f\n", launchMs, helloMs,
                 shutdownStartMs, shutdownEndMs));
+        if (restore != null) {
+            out.write(String.format(Locale.ROOT, "restore %.3f %.3f %.3f\n", restore.stateLoadedMs(),
+                    restore.drivesAddedMs(), restore.resumeSentMs()));
+        }
         for (ConsoleLine l : console) {
             out.write(String.format(Locale.ROOT, "console %.3f %s\n", l.hostMs(), l.text()));
         }
@@ -78,6 +110,7 @@ public record PassRecord(double launchMs, double helloMs, double shutdownStartMs
         Double hello = null;
         Double shutdownStart = null;
         Double shutdownEnd = null;
+        Restore restore = null;
         List<ConsoleLine> console = new ArrayList<>();
         List<String> lines = text.lines().toList();
         if (lines.isEmpty() || !lines.getFirst().equals(HEADER)) {
@@ -94,6 +127,10 @@ public record PassRecord(double launchMs, double helloMs, double shutdownStartMs
                         shutdownStart = Double.parseDouble(f[1]);
                         shutdownEnd = Double.parseDouble(f[2]);
                     }
+                    case "restore" -> {
+                        String[] t = line.split(" ");
+                        restore = new Restore(Double.parseDouble(t[1]), Double.parseDouble(t[2]), Double.parseDouble(t[3]));
+                    }
                     case "console" -> console.add(new ConsoleLine(Double.parseDouble(f[1]), f.length > 2 ? f[2] : ""));
                     case "" -> { }
                     default -> throw new IllegalArgumentException("unknown record \"" + f[0] + "\"");
@@ -107,6 +144,6 @@ public record PassRecord(double launchMs, double helloMs, double shutdownStartMs
         if (launch == null || hello == null || shutdownStart == null) {
             throw new IllegalArgumentException(source + ": incomplete capture (needs launch, hello and shutdown lines)");
         }
-        return new PassRecord(launch, hello, shutdownStart, shutdownEnd, console);
+        return new PassRecord(launch, hello, shutdownStart, shutdownEnd, console, restore);
     }
 }

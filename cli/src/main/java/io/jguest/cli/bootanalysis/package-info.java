@@ -11,6 +11,11 @@
  * ({@code Timeline}: mean start, mean duration ± sd, % of the run, nesting); and its two renderings, text
  * ({@code TimelinePrinter}) and an SVG Gantt chart ({@code SvgGantt}, hand-written).
  *
+ * <p>{@code --restored} analyses the launch restored from the saved appliance instead: no kernel
+ * argument added, the restore's host times from {@code LaunchReport} ({@code stateLoad},
+ * {@code drivesAdded}, {@code resumeSent}) kept in the {@code PassRecord}, and the daemon's
+ * {@code daemon-resumed} line placed by its arrival time (the guest's uptime stood still across the save).
+ *
  * <p>It uses the launcher's seams only: {@code ApplianceConfig.Builder.addKernelArg} for
  * {@code initcall_debug printk.time=1 ignore_loglevel jguest.analysis=1}, and {@code Guest.console()} for
  * the console with arrival times. The markers come from the appliance's {@code init} and {@code init2}

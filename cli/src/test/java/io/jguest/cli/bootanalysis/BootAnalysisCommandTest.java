@@ -80,6 +80,70 @@ class BootAnalysisCommandTest {
         assertTrue(r.out().contains("Kernel:      6.1.0-56-amd64\n"), r.out());
     }
 
+    /** A guest "restored" with the real captured restored console, or one that booted cold instead. */
+    private static io.jguest.appliance.Guest restoredGuest(boolean restored) {
+        PassRecord real = Captures.restored();
+        long qemuStart = System.nanoTime();
+        ConsoleCapture console = new ConsoleCapture(qemuStart, real.console().stream()
+                .map(l -> new ConsoleCapture.Line(Math.round(l.hostMs() * 1e6), l.text())).toList());
+        PassRecord.Restore t = real.restore();
+        LaunchReport report = new LaunchReport(Accel.TCG, false, Duration.ofMillis(5), nanos(real.helloMs()),
+                Duration.ZERO, Duration.ZERO, "6.1.0-56-amd64", "QEMU emulator version 7.2.22", restored,
+                restored ? nanos(t.stateLoadedMs()) : Duration.ZERO, restored ? nanos(t.drivesAddedMs()) : Duration.ZERO,
+                restored ? nanos(t.resumeSentMs()) : Duration.ZERO);
+        return new FakeGuest().on("report", args -> report).on("console", args -> console).guest();
+    }
+
+    private static Duration nanos(double ms) {
+        return Duration.ofNanos(Math.round(ms * 1e6));
+    }
+
+    @Test
+    void restoredPassesAddNoKernelArgsAndAColdOneFails() {
+        List<ApplianceConfig> configs = new ArrayList<>();
+        AtomicInteger launches = new AtomicInteger();
+        Run r = run(config -> {
+            configs.add(config);
+            return restoredGuest(launches.incrementAndGet() != 3); // pass 2 boots cold
+        }, "--restored", "--passes", "3", "--warmup", "1");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(4, configs.size());
+        for (ApplianceConfig c : configs) {
+            assertEquals(List.of(), c.extraKernelArgs(), "the saved machine's command line stays its key");
+            assertTrue(c.savedState());
+        }
+        assertTrue(r.out().contains("Launch:      restored from the saved appliance"), r.out());
+        assertTrue(r.out().contains("pass 2 failed: it booted cold: the saved appliance was not restored (-v says why)\n"),
+                r.out());
+        assertTrue(r.out().contains(", state loaded "), r.out());
+        assertTrue(r.out().contains("Timeline of the mean pass (2 passes;"), r.out());
+        assertTrue(activityColumn(r.out()).contains("    restore:guest-resume"), r.out());
+        assertTrue(activityColumn(r.out()).stream().noneMatch(n -> n.contains("kernel") || n.contains("java")), r.out());
+    }
+
+    @Test
+    void restoredTakesNoAppendedKernelArg() {
+        Run r = run(config -> {
+            throw new AssertionError("nothing is launched");
+        }, "--restored", "--append", "debug");
+        assertEquals(1, r.code());
+        assertEquals("boot-analysis: --append: a restored appliance takes no kernel argument (it would boot cold)\n",
+                r.err());
+    }
+
+    @Test
+    void aRestoredReplayDrawsARestoreSvg() throws Exception {
+        Path capture = Files.writeString(tmp.resolve("pass.txt"), Captures.text(Captures.RESTORED));
+        Path svg = tmp.resolve("restored.svg");
+        Run r = run(config -> {
+            throw new AssertionError("a replay launches nothing");
+        }, "-v", "--replay", capture.toString(), "--svg", svg.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("printk clock + none: restored"), r.out());
+        assertTrue(r.out().contains("  host: state loaded\n"), r.out());
+        assertTrue(Files.readString(svg).contains("jguest appliance restore, replayed from 1 saved passes"));
+    }
+
     @Test
     void everyPassFailingIsAnError() {
         Run r = run(config -> {

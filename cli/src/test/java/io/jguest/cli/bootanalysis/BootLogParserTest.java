@@ -230,4 +230,94 @@ class BootLogParserTest {
                     timeline.notes()::toString);
         }
     }
+
+    @Nested
+    @DisplayName("a restored launch, every number known")
+    class RestoredSynthetic {
+        private static final PassRecord.Restore RESTORE = new PassRecord.Restore(170, 172.5, 180);
+
+        private PassTimeline parse(List<PassRecord.ConsoleLine> console) {
+            return BootLogParser.parse(new PassRecord(-25, 400, 400.5, 440, console, RESTORE));
+        }
+
+        @Test
+        void theHostsStepsAndTheResumedLineMakeTheRestore() {
+            PassTimeline t = parse(List.of(line(395, "[jguest] daemon-resumed uptime-ms=17230"),
+                    line(420, "[jguest] daemon: session ended: SHUTDOWN")));
+            Map<String, Activity> a = byName(t);
+            assertSpan(a, "run", null, -25, 440);
+            assertSpan(a, "host:launch", "run", -25, 0);
+            assertSpan(a, "restore", "run", 0, 400);
+            assertSpan(a, "restore:load-state", "restore", 0, 170);
+            assertSpan(a, "restore:hot-plug", "restore", 170, 172.5);
+            assertSpan(a, "restore:cont+resume-call", "restore", 172.5, 180);
+            assertSpan(a, "restore:guest-resume", "restore", 180, 395);
+            assertSpan(a, "restore:hello-to-host", "restore", 395, 400);
+            assertSpan(a, "shutdown", "run", 400.5, 440);
+            assertEquals(9, t.activities().size(), t.activities()::toString);
+            assertEquals(List.of(), t.notes(), "nothing of a cold boot is said to be missing");
+        }
+
+        @Test
+        void aResumedLineAfterTheHelloDoesNotSplitTheGuestsPart() {
+            PassTimeline t = parse(List.of(line(403, "[jguest] daemon-resumed uptime-ms=17230")));
+            Map<String, Activity> a = byName(t);
+            assertSpan(a, "restore:guest-resume", "restore", 180, 400);
+            assertNull(a.get("restore:hello-to-host"));
+            assertEquals(List.of("the \"[jguest] daemon-resumed\" line arrived after the hello: the guest's resume ends"
+                    + " at the hello"), t.notes());
+        }
+
+        @Test
+        void withoutTheResumedLineTheGuestsPartEndsAtTheHello() {
+            PassTimeline t = parse(List.of());
+            assertSpan(byName(t), "restore:guest-resume", "restore", 180, 400);
+            assertEquals(List.of("no \"[jguest] daemon-resumed\" line: the guest's resume is not split from the hello"),
+                    t.notes());
+        }
+    }
+
+    @Nested
+    @DisplayName("a real restored console (TCG, the saved appliance, captured by boot-analysis --restored --save)")
+    class CapturedRestored {
+        private final PassRecord pass = Captures.restored();
+        private final PassTimeline timeline = BootLogParser.parse(pass);
+        private final Map<String, Activity> a = byName(timeline);
+
+        @Test
+        void itIsARestoreWithTheDaemonsResumedLine() {
+            assertNotNull(pass.restore());
+            assertTrue(pass.console().stream().anyMatch(l -> l.text().startsWith("[jguest] daemon-resumed uptime-ms=")),
+                    pass.console()::toString);
+            assertFalse(pass.console().stream().anyMatch(l -> l.text().contains("Linux version")),
+                    "a restored kernel does not boot again");
+        }
+
+        @Test
+        void theRestoresStepsFollowEachOtherUpToTheHello() {
+            // the capture's daemon-resumed line came 4.5 ms after the hello (the console is the slower path)
+            assertEquals(List.of("the \"[jguest] daemon-resumed\" line arrived after the hello: the guest's resume ends"
+                    + " at the hello"), timeline.notes());
+            List<String> steps = List.of("restore:load-state", "restore:hot-plug", "restore:cont+resume-call",
+                    "restore:guest-resume");
+            double at = 0;
+            for (String s : steps) {
+                Activity x = a.get(s);
+                assertNotNull(x, () -> s + " missing from " + a.keySet());
+                assertEquals("restore", x.parent());
+                assertEquals(at, x.startMs(), EPS, s);
+                at = x.endMs();
+            }
+            assertEquals(pass.helloMs(), at, EPS);
+            assertSpan(a, "restore", "run", 0, pass.helloMs());
+            assertSpan(a, "shutdown", "run", pass.shutdownStartMs(), pass.shutdownEndMs());
+        }
+
+        @Test
+        void noKernelInitOrJvmActivities() {
+            assertEquals(List.of("run", "host:launch", "restore", "restore:load-state", "restore:hot-plug",
+                    "restore:cont+resume-call", "restore:guest-resume", "shutdown"),
+                    timeline.activities().stream().map(Activity::name).toList());
+        }
+    }
 }

@@ -348,6 +348,7 @@ final class SavedLaunch {
             Instant now = Instant.now();
             s.rpc().post(new Calls.Resume(now.getEpochSecond() * 1_000_000_000L + now.getNano(), entropy, plugs.size(),
                     verbose));
+            long resumed = System.nanoTime();
             Hello hello;
             try {
                 hello = s.rpc().awaitHello(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -359,7 +360,8 @@ final class SavedLaunch {
             }
             Duration toHello = Duration.ofNanos(System.nanoTime() - t0);
             LaunchReport report = new LaunchReport(accel, fallback, build, toHello, Duration.ZERO, Duration.ZERO,
-                    hello.kernelRelease(), qemu.version(), true, load);
+                    hello.kernelRelease(), qemu.version(), true, load, Duration.ofNanos(plugged - t0),
+                    Duration.ofNanos(resumed - t0));
             log.debug("appliance restored in {} ms under {}: state loaded at {} ms, {} drives added at {} ms",
                     toHello.toMillis(), accel, load.toMillis(), plugs.size(), (plugged - t0) / 1_000_000);
             if (log.isTraceEnabled()) {
