@@ -228,6 +228,17 @@ public final class Dispatcher {
                 yield null;
             }
             case Calls.Status c -> resumption.status();
+            case Calls.ReleaseDisks c -> {
+                if (!(session instanceof io.jguest.daemon.block.LocalSession local)) {
+                    throw new GuestFsException(Errno.ENOTSUP, null, "this session cannot release its disks");
+                }
+                local.releaseDisks();
+                yield null;
+            }
+            case Calls.AwaitDrives c -> {
+                resumption.awaitDrives(c.drives());
+                yield null;
+            }
             case Calls.Resume c -> throw new GuestFsException(Errno.EPROTO, null,
                     "RESUME is only valid after PREPARE_SAVE, as the first call of a restored appliance");
             case Calls.Lstat c -> files.lstat(c.path());

@@ -119,6 +119,25 @@ final class Resumption {
         resumes.incrementAndGet();
     }
 
+    /**
+     * Waits until exactly {@code drives} user disks are present (after a hot-plug or an unplug).
+     *
+     * @throws GuestFsException EINVAL for a negative count, ENOTSUP outside the appliance, ETIMEDOUT
+     *                          when the disks do not match within the wait's bound
+     */
+    void awaitDrives(int drives) throws GuestFsException {
+        if (!supported) {
+            throw new GuestFsException(Errno.ENOTSUP, null, "this daemon has no hot-plugged disks (not in the appliance)");
+        }
+        if (drives < 0) {
+            throw new GuestFsException(Errno.EINVAL, null, "negative drive count " + drives);
+        }
+        if (!wait.awaitExactly(drives)) {
+            throw new GuestFsException(Errno.ETIMEDOUT, null, "the appliance does not show exactly " + drives
+                    + " disks in time");
+        }
+    }
+
     /** The guest's clock and uptime, the resume count, and 16 bytes from {@code /dev/urandom}. */
     Calls.ApplianceStatus status() throws GuestFsException {
         byte[] random = new byte[16];

@@ -52,6 +52,29 @@ public interface Guest extends GuestSession, GuestFileSystem, AutoCloseable {
     /** The guest's clock, uptime, restore count and a sample of its random numbers: one round trip. */
     io.jguest.protocol.Calls.ApplianceStatus status() throws io.jguest.api.GuestFsException;
 
+    /**
+     * Whether {@link #attach}/{@link #detach} work: an appliance restored from its saved state (it has
+     * QMP); a cold-booted one does not.
+     */
+    default boolean canHotPlug() {
+        return false;
+    }
+
+    /**
+     * Hot-plugs {@code drive}, always read-only (through an overlay: the image never changes), as the
+     * only user disk, {@code /dev/sda}; returns once the daemon sees it. One at a time.
+     *
+     * @throws ApplianceException.BadDrive the image cannot be attached; the appliance stays usable
+     * @throws ApplianceException          anything else (the appliance may be unusable: see {@link #isAlive()})
+     */
+    default void attach(Drive drive) throws ApplianceException {
+        throw new ApplianceException("this appliance cannot hot-plug drives");
+    }
+
+    /** Removes the drive {@link #attach} added, once the daemon has released it; nothing if none. */
+    default void detach() throws ApplianceException {
+    }
+
     /** Clean shutdown (sync, unmount, power off), bounded, then kill. Idempotent. */
     @Override
     void close();

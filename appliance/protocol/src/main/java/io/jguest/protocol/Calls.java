@@ -72,6 +72,19 @@ public final class Calls {
     public record Resume(long epochNanos, byte[] entropy, int drives, boolean verbose) implements Call<Void> {}
     /** How the appliance is doing, for diagnostics and tests. */
     public record Status() implements Call<ApplianceStatus> {}
+
+    // ---- hot-plugged disks (batch inspection) ----
+    /**
+     * Before the host unplugs the disks: unmount everything, deactivate every LVM volume group (its
+     * device-mapper nodes would hold the disk), sync.
+     */
+    public record ReleaseDisks() implements Call<Void> {}
+    /**
+     * Waits (bounded) until exactly {@code drives} user disks are present, each opened once (its
+     * partition table scanned): after a hot-plug or an unplug. Later block calls see that count.
+     * Fails with ETIMEDOUT when the disks do not match in time.
+     */
+    public record AwaitDrives(int drives) implements Call<Void> {}
     /**
      * @param epochNanos   the guest's wall-clock time
      * @param uptimeMillis the guest's uptime

@@ -55,7 +55,9 @@ public enum Procedure {
     PREPARE_SAVE(50, Calls.PrepareSave.class, Void.class),
     /** Answered by a {@link FrameKind#HELLO} frame, not by a reply: see {@link Calls.Resume}. */
     RESUME(51, Calls.Resume.class, Void.class),
-    STATUS(52, Calls.Status.class, Calls.ApplianceStatus.class);
+    STATUS(52, Calls.Status.class, Calls.ApplianceStatus.class),
+    RELEASE_DISKS(53, Calls.ReleaseDisks.class, Void.class),
+    AWAIT_DRIVES(54, Calls.AwaitDrives.class, Void.class);
 
     /** Indexed by id: a lookup per frame boxes nothing. */
     private static final Procedure[] BY_ID;

@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
             "  guest-inspect -a disk.img",
             "  guest-inspect -a win-c.qcow2 -a win-d.qcow2 --json",
             "  guest-inspect -a disk.img --explain",
+            "  guest-inspect --batch vm1.img vm2.img   (each image a separate guest; see guest-inspect --batch --help)",
             "", "Exit status: 0 when at least one operating system was found, 1 when none was or on any error."})
 final class GuestInspectCommand implements Callable<Integer> {
     private final Cli cli;

@@ -33,6 +33,28 @@ final class InspectionJson {
         return j.out.toString();
     }
 
+    /**
+     * The document of a batch: {@code {"guests": [{"image": PATH, "operatingsystems": [...]}, {"image":
+     * PATH, "error": MESSAGE}]}}, each {@code operatingsystems} as {@link #write} prints it.
+     */
+    static String writeBatch(List<BatchResult> results) {
+        List<Object> guests = new ArrayList<>();
+        for (BatchResult r : results) {
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("image", r.image());
+            if (r.failed()) {
+                g.put("error", r.error());
+            } else {
+                g.put("operatingsystems", r.oses().stream().map(InspectionJson::tree).toList());
+            }
+            guests.add(g);
+        }
+        InspectionJson j = new InspectionJson();
+        j.value(Map.of("guests", guests), 0);
+        j.out.append('\n');
+        return j.out.toString();
+    }
+
     /** One operating system as nested maps (insertion-ordered), lists, strings and longs. */
     private static Map<String, Object> tree(OsView os) {
         Map<String, Object> m = fields(os.fields());

@@ -15,6 +15,8 @@ import java.util.List;
  */
 final class InspectionXml {
     private final StringBuilder out = new StringBuilder();
+    /** Levels every line is indented by: 0 for one guest, 2 inside a batch's {@code <guest>}. */
+    private int base;
 
     private InspectionXml() {
     }
@@ -23,14 +25,47 @@ final class InspectionXml {
     static String write(List<OsView> oses) {
         InspectionXml x = new InspectionXml();
         x.out.append("<?xml version=\"1.0\"?>\n");
-        if (oses.isEmpty()) {
-            x.line(0, "<operatingsystems/>");
+        x.operatingSystems(oses);
+        return x.out.toString();
+    }
+
+    /**
+     * The document of a batch ({@code guest-inspect --batch}): {@code <guests>} with one
+     * {@code <guest image="PATH">} per image holding what {@link #write} prints for it, or
+     * {@code <guest image="PATH" error="..."/>} for an image that failed.
+     */
+    static String writeBatch(List<BatchResult> results) {
+        InspectionXml x = new InspectionXml();
+        x.out.append("<?xml version=\"1.0\"?>\n");
+        if (results.isEmpty()) {
+            x.line(0, "<guests/>");
             return x.out.toString();
         }
-        x.line(0, "<operatingsystems>");
-        oses.forEach(os -> x.os(os));
-        x.line(0, "</operatingsystems>");
+        x.line(0, "<guests>");
+        for (BatchResult r : results) {
+            String open = "<guest image=\"" + attribute(r.image()) + "\"";
+            if (r.failed()) {
+                x.line(1, open + " error=\"" + attribute(r.error()) + "\"/>");
+                continue;
+            }
+            x.line(1, open + ">");
+            x.base = 2;
+            x.operatingSystems(r.oses());
+            x.base = 0;
+            x.line(1, "</guest>");
+        }
+        x.line(0, "</guests>");
         return x.out.toString();
+    }
+
+    private void operatingSystems(List<OsView> oses) {
+        if (oses.isEmpty()) {
+            line(0, "<operatingsystems/>");
+            return;
+        }
+        line(0, "<operatingsystems>");
+        oses.forEach(this::os);
+        line(0, "</operatingsystems>");
     }
 
     private void os(OsView os) {
@@ -91,7 +126,7 @@ final class InspectionXml {
     }
 
     private void line(int depth, String s) {
-        out.append("  ".repeat(depth)).append(s).append('\n');
+        out.append("  ".repeat(base + depth)).append(s).append('\n');
     }
 
     /** Character data: {@code < > & "} and carriage return escaped, as libxml2 does. */

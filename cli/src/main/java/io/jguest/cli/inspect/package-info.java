@@ -8,6 +8,11 @@
  * ({@code InspectionXml}) and the same content as JSON ({@code InspectionJson}), each with its own
  * escaping and no library; and the {@code --explain} block ({@code ExplanationPrinter}).
  *
+ * <p>{@code --batch}/{@code --batch-file} ({@code BatchInspectCommand}, chosen by {@code GuestInspectMain}):
+ * many guests with one appliance, each image hot-plugged, inspected and removed; the batch document
+ * wraps each image's {@code <operatingsystems>} in a {@code <guest image=...>} ({@code BatchResult},
+ * {@code BatchList} for the list file).
+ *
  * <p>The images are always attached read-only. Failures go through {@link io.jguest.cli.ErrorHandler}
  * as one line {@code guest-inspect: ...} and exit code 1, which is also the code when no operating
  * system is found.

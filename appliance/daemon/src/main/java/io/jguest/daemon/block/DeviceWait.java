@@ -34,6 +34,8 @@ public final class DeviceWait {
     /** Not in the appliance: nothing to wait for. */
     private boolean outside;
     private boolean disksDone;
+    /** {@link #awaitExactly}: the disk count must equal {@link #expected}, not just reach it. */
+    private boolean exact;
     private boolean modulesWaited;
 
     DeviceWait(Path cmdline, Path modulesDone, SysBlock sysBlock, Duration timeout) {
@@ -88,6 +90,24 @@ public final class DeviceWait {
         disksDone = false;
     }
 
+    /**
+     * From now on expect exactly {@code drives} disks, and wait (bounded) for that: after the host
+     * hot-plugged or unplugged one (a removed disk leaves {@code /sys/block} once the kernel has
+     * processed the removal, so the next disk gets its name back).
+     *
+     * @return false when the disks did not match within the bound
+     */
+    public synchronized boolean awaitExactly(int drives) {
+        if (never) {
+            return true;
+        }
+        expected = drives;
+        outside = false;
+        disksDone = false;
+        exact = true;
+        return awaitDisksMatched();
+    }
+
     /** Blocks until ready or the bound has passed (then logs and carries on); later calls return at once. */
     public synchronized void await() {
         awaitDisks();
@@ -107,19 +127,24 @@ public final class DeviceWait {
      * and an open waits for that scan (it holds the disk's open lock) or does it.
      */
     public synchronized void awaitDisks() {
+        awaitDisksMatched();
+    }
+
+    private boolean awaitDisksMatched() {
         if (disksDone) {
-            return;
+            return true;
         }
         disksDone = true;
         int drives = expected != FROM_CMDLINE ? expected : expectedDrives(readCmdline());
         if (drives < 0) {
             outside = true;
-            return;
+            return true;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        if (!waitFor(() -> sysBlock.disks().size() >= drives, deadline)) {
+        boolean exactly = exact;
+        if (!waitFor(() -> exactly ? sysBlock.disks().size() == drives : sysBlock.disks().size() >= drives, deadline)) {
             Log.warn("expected " + drives + " disks, found " + sysBlock.disks() + " after " + timeout.toSeconds() + " s");
-            return;
+            return false;
         }
         if (dev != null) {
             for (String disk : sysBlock.disks()) {
@@ -129,6 +154,7 @@ public final class DeviceWait {
                 }
             }
         }
+        return true;
     }
 
     /** Whether {@code node} can be opened for reading (a disk being added gives ENXIO until it can). */

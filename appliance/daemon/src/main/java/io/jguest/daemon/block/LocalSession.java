@@ -383,6 +383,19 @@ public final class LocalSession implements GuestSession {
         Libc.sync();
     }
 
+    /**
+     * Before the host unplugs the disks: unmounts everything under the sysroot, deactivates every
+     * volume group (device-mapper nodes over a disk keep it in use), syncs. Inspection has already
+     * unmounted its own mounts.
+     */
+    public void releaseDisks() throws GuestFsException {
+        umountAll();
+        if (!logicalVolumeDevices().isEmpty() && lvm.available()) {
+            lvm.deactivateAll();
+        }
+        Libc.sync();
+    }
+
     /** Before power-off: sync, then unmount everything under the sysroot (failures are logged). */
     public void prepareShutdown() {
         try {

@@ -33,6 +33,11 @@ final class Lvm {
         return parseLvs(lvs.stdout());
     }
 
+    /** Deactivates every volume group (their device-mapper nodes are removed). */
+    void deactivateAll() throws GuestFsException {
+        run("vgchange", "-an", "--config", NO_UDEV);
+    }
+
     private CommandResult run(String... args) throws GuestFsException {
         List<String> argv = new ArrayList<>(List.of("lvm"));
         argv.addAll(List.of(args));

@@ -84,4 +84,39 @@ class DeviceWaitTest {
         wait.expectDrives(3);
         assertTimeoutPreemptively(Duration.ofSeconds(5), wait::await);
     }
+
+    @Test
+    void awaitExactlyWaitsForARemovedDiskToGoAndANewOneToCome() throws Exception {
+        Files.writeString(dir.resolve("cmdline"), "jguest.drives=0\n");
+        Files.createFile(dir.resolve("modules.done"));
+        Path block = Files.createDirectories(dir.resolve("block"));
+        Path dev = Files.createDirectories(dir.resolve("dev"));
+        Files.createDirectories(block.resolve("sda"));
+        Files.createFile(dev.resolve("sda"));
+        DeviceWait wait = new DeviceWait(dir.resolve("cmdline"), dir.resolve("modules.done"), new SysBlock(block),
+                Duration.ofSeconds(30), dir.resolve("modules"), dev);
+        var gone = java.util.concurrent.CompletableFuture.supplyAsync(() -> wait.awaitExactly(0));
+        Thread.sleep(300);
+        assertEquals(false, gone.isDone(), "sda is still there");
+        Files.delete(block.resolve("sda"));
+        Files.delete(dev.resolve("sda"));
+        assertEquals(true, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> gone.get()));
+        var back = java.util.concurrent.CompletableFuture.supplyAsync(() -> wait.awaitExactly(1));
+        Files.createDirectories(block.resolve("sda"));
+        Files.createFile(dev.resolve("sda"));
+        assertEquals(true, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> back.get()));
+    }
+
+    @Test
+    void awaitExactlyIsBoundedAndSaysSo() throws Exception {
+        Files.writeString(dir.resolve("cmdline"), "jguest.drives=0\n");
+        Path block = Files.createDirectories(dir.resolve("block"));
+        Files.createDirectories(block.resolve("sda"));
+        Files.createDirectories(block.resolve("sdb"));
+        DeviceWait wait = new DeviceWait(dir.resolve("cmdline"), dir.resolve("modules.done"), new SysBlock(block),
+                Duration.ofMillis(200));
+        assertEquals(false, assertTimeoutPreemptively(Duration.ofSeconds(5), () -> wait.awaitExactly(1)),
+                "two disks are not exactly one");
+        assertEquals(true, DeviceWait.none().awaitExactly(3));
+    }
 }

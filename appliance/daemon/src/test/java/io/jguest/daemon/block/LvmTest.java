@@ -21,6 +21,14 @@ class LvmTest {
     }
 
     @Test
+    void deactivatesEveryVolumeGroupWithoutUdev() throws Exception {
+        FakeCommandRunner runner = new FakeCommandRunner("lvm");
+        new Lvm(runner).deactivateAll();
+        assertEquals(List.of(List.of("lvm", "vgchange", "-an", "--config", "activation{udev_sync=0 udev_rules=0}")),
+                runner.calls());
+    }
+
+    @Test
     void mapperNames() {
         assertEquals("/dev/vg0/root", Lvm.lvPathOfMapperName("vg0-root"));
         assertEquals("/dev/vg-data/my-lv", Lvm.lvPathOfMapperName("vg--data-my--lv"));

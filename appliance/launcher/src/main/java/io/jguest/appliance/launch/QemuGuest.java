@@ -5,20 +5,24 @@ import io.jguest.appliance.Accel;
 import io.jguest.appliance.ApplianceConfig;
 import io.jguest.appliance.ApplianceException;
 import io.jguest.appliance.ConsoleCapture;
+import io.jguest.appliance.Drive;
 import io.jguest.appliance.Guest;
 import io.jguest.appliance.LaunchReport;
 import io.jguest.appliance.build.Appliance;
 import io.jguest.appliance.build.ApplianceBuilder;
 import io.jguest.appliance.build.BuildRequest;
 import io.jguest.appliance.qmp.Qmp;
+import io.jguest.appliance.qmp.QmpException;
 import io.jguest.appliance.rpc.RemoteGuest;
 import io.jguest.appliance.rpc.RpcClient;
 import io.jguest.protocol.Calls;
 import io.jguest.protocol.Hello;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -42,8 +46,15 @@ public final class QemuGuest extends RemoteGuest implements Guest {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
-    QemuGuest(RpcClient rpc, QemuProcess qemu, Path tempDir, Hello hello, LaunchReport report, Qmp qmp) {
+    /** The qemu binary (for checking a hot-plugged drive and finding qemu-img). */
+    private final QemuBinary qemuBinary;
+    /** The drive hot-plugged by {@link #attach}, until {@link #detach}; guarded by {@code this}. */
+    private HotPlug plugged;
+
+    QemuGuest(RpcClient rpc, QemuProcess qemu, Path tempDir, Hello hello, LaunchReport report, Qmp qmp,
+              QemuBinary qemuBinary) {
         super(rpc);
+        this.qemuBinary = qemuBinary;
         this.qemu = qemu;
         this.tempDir = tempDir;
         this.hello = hello;
@@ -142,7 +153,7 @@ public final class QemuGuest extends RemoteGuest implements Guest {
                     hello.kernelRelease(), qemuBin.version(), false, Duration.ZERO);
             log.debug("appliance ready in {} ms under {} (guest uptime {} ms)", toHello.toMillis(), accel,
                     hello.uptimeMillis());
-            QemuGuest g = new QemuGuest(s.rpc(), s.qemu, s.tempDir, hello, report, null);
+            QemuGuest g = new QemuGuest(s.rpc(), s.qemu, s.tempDir, hello, report, null, qemuBin);
             s.handOver();
             return g;
         } catch (TimeoutException e) {
@@ -182,6 +193,96 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         String firstError = (exited ? err.lines().filter(l -> !l.isBlank()).findFirst() : java.util.Optional.<String>empty())
                 .orElse(String.valueOf(e.getMessage())).strip();
         return new ApplianceException.LaunchFailed("the appliance failed to start: " + firstError, qemu.tail(), e);
+    }
+
+    /** A restored appliance has QMP, so it can take and give back drives. */
+    @Override
+    public boolean canHotPlug() {
+        return qmp != null && qmp.isOpen();
+    }
+
+    /**
+     * Hot-plugs {@code drive} read-only as the only user disk (SCSI target 0, {@code /dev/sda}): its
+     * qcow2 overlay in a private directory (deleted once qemu has it open), {@code blockdev-add},
+     * {@code device_add}, then the daemon waits until it sees exactly that disk.
+     *
+     * @throws ApplianceException.BadDrive the image cannot be attached (missing, empty, not an image,
+     *                                     qemu cannot open it)
+     * @throws ApplianceException          the appliance or its QMP connection failed
+     */
+    @Override
+    public synchronized void attach(Drive drive) throws ApplianceException {
+        if (!canHotPlug()) {
+            throw new ApplianceException("this appliance cannot hot-plug drives (it was not restored from a saved state)");
+        }
+        if (plugged != null) {
+            throw new IllegalStateException(plugged.drive().path() + " is still attached");
+        }
+        DriveProbe.Resolved resolved = DriveProbe.resolve(new Drive(drive.path(), drive.format(), true), qemuBinary);
+        Path qemuImg = DriveProbe.qemuImg(qemuBinary);
+        if (qemuImg == null) {
+            throw new ApplianceException("no qemu-img to make the read-only overlay of " + drive.path());
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("jguest-plug"); // 0700
+            HotPlug p = new HotPlug(0, resolved, !Files.isRegularFile(resolved.path()), dir.resolve("overlay.qcow2"));
+            SavedLaunch.makeOverlay(p, qemuImg);
+            try {
+                qmp.execute("blockdev-add", p.blockdevAdd(), SavedLaunch.QMP_TIMEOUT);
+            } catch (QmpException e) {
+                throw SavedLaunch.badDrive(p, e);
+            } finally {
+                Files.deleteIfExists(p.overlay()); // qemu has it open
+            }
+            try {
+                qmp.execute("device_add", p.deviceAdd(), SavedLaunch.QMP_TIMEOUT);
+            } catch (QmpException e) {
+                qmp.execute("blockdev-del", Map.of("node-name", p.nodeName()), SavedLaunch.QMP_TIMEOUT);
+                throw SavedLaunch.badDrive(p, e);
+            }
+            plugged = p;
+            rpc.call(new Calls.AwaitDrives(1));
+        } catch (QmpException | IOException | TimeoutException e) {
+            throw new ApplianceException("cannot attach " + drive.path() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApplianceException("interrupted while attaching " + drive.path(), e);
+        } finally {
+            if (dir != null) {
+                QemuStart.deleteTree(dir);
+            }
+        }
+    }
+
+    /**
+     * Removes the drive {@link #attach} added: the daemon releases it (unmounts, deactivates volume
+     * groups), {@code device_del} and its {@code DEVICE_DELETED} event, {@code blockdev-del}, then the
+     * daemon waits until the kernel has dropped the disk (so the next one is {@code /dev/sda} again).
+     * Nothing when no drive is attached.
+     *
+     * @throws ApplianceException the appliance or qemu did not let the drive go
+     */
+    @Override
+    public synchronized void detach() throws ApplianceException {
+        HotPlug p = plugged;
+        if (p == null) {
+            return;
+        }
+        try {
+            rpc.call(new Calls.ReleaseDisks());
+            long mark = qmp.eventCount();
+            qmp.execute("device_del", Map.of("id", p.deviceId()), SavedLaunch.QMP_TIMEOUT);
+            qmp.awaitEvent("DEVICE_DELETED", "device", p.deviceId(), mark, SavedLaunch.QMP_TIMEOUT);
+            qmp.execute("blockdev-del", Map.of("node-name", p.nodeName()), SavedLaunch.QMP_TIMEOUT);
+            plugged = null;
+            rpc.call(new Calls.AwaitDrives(0));
+        } catch (QmpException | IOException | TimeoutException e) {
+            throw new ApplianceException("cannot detach " + p.drive().path() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApplianceException("interrupted while detaching " + p.drive().path(), e);
+        }
     }
 
     @Override

@@ -60,12 +60,12 @@ final class SavedLaunch {
     /** The one extra kernel argument a restored appliance honours (through the resume, not the kernel). */
     static final String VERBOSE_ARG = "jguest.verbose=1";
     /** How long one QMP command may take. */
-    private static final Duration QMP_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration QMP_TIMEOUT = Duration.ofSeconds(15);
     /** The longest a restore may take before it is judged failed (TCG; KVM uses its own bound). */
     private static final Duration RESTORE_BOUND = Duration.ofSeconds(30);
     private static final Duration PREPARE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SAVE_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration OVERLAY_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration OVERLAY_TIMEOUT = Duration.ofSeconds(30);
     /** Bytes per second: without it qemu 7.2 migrates at 32 MiB/s. */
     private static final long MAX_BANDWIDTH = 1L << 40;
     private static final int ENTROPY_BYTES = 64;
@@ -368,7 +368,7 @@ final class SavedLaunch {
                 s.qemu.capture().lines().forEach(l -> log.trace("console at {} ms: {}", l.nanos() / 1_000_000, l.text()));
             }
             QemuStart.deleteTree(s.tempDir);
-            QemuGuest g = new QemuGuest(s.rpc(), s.qemu, s.tempDir, hello, report, qmp);
+            QemuGuest g = new QemuGuest(s.rpc(), s.qemu, s.tempDir, hello, report, qmp, qemu);
             s.handOver();
             return g;
         } catch (QmpException e) {
@@ -428,14 +428,7 @@ final class SavedLaunch {
             CompletableFuture<Void> f = new CompletableFuture<>();
             Thread.ofVirtual().name("jguest-overlay").start(() -> {
                 try {
-                    ToolRun r = ToolRun.run(p.overlayCommand(qemuImg), OVERLAY_TIMEOUT);
-                    if (r.exitCode() != 0) {
-                        String why = r.output().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("failed")
-                                .strip().replaceFirst("^qemu-img: ", "");
-                        f.completeExceptionally(new ApplianceException.BadDrive(p.drive().path()
-                                + ": cannot make its read-only overlay: " + why));
-                        return;
-                    }
+                    makeOverlay(p, qemuImg);
                     f.complete(null);
                 } catch (Exception e) {
                     f.completeExceptionally(e);
@@ -444,6 +437,21 @@ final class SavedLaunch {
             out.add(f);
         }
         return out;
+    }
+
+    /**
+     * Makes the overlay of read-only drive {@code p} with {@code qemuImg}.
+     *
+     * @throws ApplianceException.BadDrive qemu-img refused (its last line says why)
+     */
+    static void makeOverlay(HotPlug p, Path qemuImg)
+            throws ApplianceException, IOException, TimeoutException, InterruptedException {
+        ToolRun r = ToolRun.run(p.overlayCommand(qemuImg), OVERLAY_TIMEOUT);
+        if (r.exitCode() != 0) {
+            String why = r.output().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("failed")
+                    .strip().replaceFirst("^qemu-img: ", "");
+            throw new ApplianceException.BadDrive(p.drive().path() + ": cannot make its read-only overlay: " + why);
+        }
     }
 
     private static void awaitOverlays(List<CompletableFuture<Void>> overlays)
@@ -482,11 +490,11 @@ final class SavedLaunch {
         }
     }
 
-    private static boolean isLockConflict(QmpException e) {
+    static boolean isLockConflict(QmpException e) {
         return e.description().contains("lock");
     }
 
-    private static ApplianceException badDrive(HotPlug p, QmpException e) {
+    static ApplianceException badDrive(HotPlug p, QmpException e) {
         String path = p.drive().path().toString();
         if (isLockConflict(e)) {
             return new ApplianceException.BadDrive(path + ": is in use by another process (qemu could not lock it)");

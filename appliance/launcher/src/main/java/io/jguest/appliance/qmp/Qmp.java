@@ -37,6 +37,9 @@ public final class Qmp implements Closeable {
     private final Closeable transport;
     private final BlockingQueue<Map<String, Object>> replies = new LinkedBlockingQueue<>();
     private final List<String> events = new ArrayList<>();
+    /** The last few events with their data and sequence numbers (guarded by {@link #events}). */
+    private final List<Event> recent = new ArrayList<>();
+    private long eventCount;
     private final Thread reader;
     private volatile String closedReason;
 
@@ -138,6 +141,46 @@ public final class Qmp implements Closeable {
         }
     }
 
+    /** One event: its sequence number (1 for the first), name and {@code data} member (empty if none). */
+    private record Event(long seq, String name, Map<String, Object> data) {
+    }
+
+    /** How many events have arrived so far: pass it to {@link #awaitEvent} before the command that causes one. */
+    public long eventCount() {
+        synchronized (events) {
+            return eventCount;
+        }
+    }
+
+    /**
+     * Waits for event {@code name} whose {@code data} member has {@code key} = {@code value}, among the
+     * events after the first {@code after} ({@link #eventCount()} taken before the command).
+     *
+     * @throws IOException      the connection ended first
+     * @throws TimeoutException not within {@code timeout}
+     */
+    public void awaitEvent(String name, String key, Object value, long after, Duration timeout)
+            throws IOException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (events) {
+            while (true) {
+                for (Event e : recent) {
+                    if (e.seq() > after && e.name().equals(name) && java.util.Objects.equals(e.data().get(key), value)) {
+                        return;
+                    }
+                }
+                if (closedReason != null) {
+                    throw new IOException("QMP connection closed (" + closedReason + ") before the event " + name);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("no " + name + " event from qemu within " + timeout.toMillis() + " ms");
+                }
+                TimeUnit.NANOSECONDS.timedWait(events, left);
+            }
+        }
+    }
+
     /** True until the connection ends or is closed. */
     public boolean isOpen() {
         return closedReason == null;
@@ -178,10 +221,17 @@ public final class Qmp implements Closeable {
                 if (map.containsKey("event")) {
                     log.debug("qmp event {}", line);
                     synchronized (events) {
-                        events.add(String.valueOf(map.get("event")));
+                        String name = String.valueOf(map.get("event"));
+                        events.add(name);
                         if (events.size() > EVENTS_KEPT) {
                             events.removeFirst();
                         }
+                        recent.add(new Event(++eventCount, name, map.get("data") instanceof Map<?, ?> d
+                                ? (Map<String, Object>) d : Map.of()));
+                        if (recent.size() > EVENTS_KEPT) {
+                            recent.removeFirst();
+                        }
+                        events.notifyAll();
                     }
                     continue;
                 }
@@ -197,6 +247,7 @@ public final class Qmp implements Closeable {
                 if (closedReason == null) {
                     closedReason = why;
                 }
+                this.events.notifyAll();
             }
             replies.offer(GONE);
         }
@@ -209,6 +260,7 @@ public final class Qmp implements Closeable {
             if (closedReason == null) {
                 closedReason = "closed";
             }
+            events.notifyAll();
         }
         try {
             transport.close();
