@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jguest.api.BlockDevice;
-import io.jguest.api.Filesystem;
-import io.jguest.api.GuestSession;
-import io.jguest.api.LogicalVolume;
-import io.jguest.api.Partition;
 import io.jguest.daemon.block.DeviceWait;
 import io.jguest.daemon.fs.LocalFileSystem;
 import io.jguest.daemon.fs.Sysroot;
@@ -211,7 +206,7 @@ class ServerSaveTest {
     }
 
     /** A session whose sync waits for the test's gate. */
-    private final class SlowSyncSession implements GuestSession {
+    private final class SlowSyncSession extends NoDevicesSession {
         @Override
         public void sync() {
             try {
@@ -219,34 +214,6 @@ class ServerSaveTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-
-        @Override
-        public List<BlockDevice> listDevices() {
-            return List.of();
-        }
-
-        @Override
-        public List<Partition> listPartitions() {
-            return List.of();
-        }
-
-        @Override
-        public List<Filesystem> listFilesystems() {
-            return List.of();
-        }
-
-        @Override
-        public List<LogicalVolume> lvmActivateAll() {
-            return List.of();
-        }
-
-        @Override
-        public void mount(String device, String mountpoint, String options, String fstype) {
-        }
-
-        @Override
-        public void umountAll() {
         }
     }
 }

@@ -7,14 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jguest.api.BlockDevice;
 import io.jguest.api.FileAttributes;
-import io.jguest.api.Filesystem;
 import io.jguest.api.GuestFsException;
-import io.jguest.api.GuestSession;
-import io.jguest.api.LogicalVolume;
 import io.jguest.api.OpenFile;
-import io.jguest.api.Partition;
 import io.jguest.daemon.fs.LocalFileSystem;
 import io.jguest.daemon.fs.Sysroot;
 import io.jguest.protocol.Call;
@@ -236,7 +231,7 @@ class ServerTest {
     }
 
     /** A session whose {@code sync} waits for a second concurrent {@code sync}. */
-    private final class BarrierSession implements GuestSession {
+    private final class BarrierSession extends NoDevicesSession {
         @Override
         public void sync() throws GuestFsException {
             try {
@@ -244,34 +239,6 @@ class ServerTest {
             } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
                 throw new GuestFsException(io.jguest.api.Errno.ETIMEDOUT, null, "no concurrent sync");
             }
-        }
-
-        @Override
-        public List<BlockDevice> listDevices() {
-            return List.of();
-        }
-
-        @Override
-        public List<Partition> listPartitions() {
-            return List.of();
-        }
-
-        @Override
-        public List<Filesystem> listFilesystems() {
-            return List.of();
-        }
-
-        @Override
-        public List<LogicalVolume> lvmActivateAll() {
-            return List.of();
-        }
-
-        @Override
-        public void mount(String device, String mountpoint, String options, String fstype) {
-        }
-
-        @Override
-        public void umountAll() {
         }
     }
 }
