@@ -43,4 +43,12 @@ public interface GuestSession {
     default InspectionReport inspectOs(boolean explain) throws GuestFsException {
         throw new GuestFsException(Errno.ENOSYS, null, "this session cannot inspect");
     }
+
+    /**
+     * Makes the disks safe to unplug: unmounts everything, deactivates every volume group, syncs.
+     * Sessions that cannot hot-plug do not implement it.
+     */
+    default void releaseDisks() throws GuestFsException {
+        throw new GuestFsException(Errno.ENOTSUP, null, "this session cannot release its disks");
+    }
 }

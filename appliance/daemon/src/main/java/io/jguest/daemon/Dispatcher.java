@@ -229,10 +229,7 @@ public final class Dispatcher {
             }
             case Calls.Status c -> resumption.status();
             case Calls.ReleaseDisks c -> {
-                if (!(session instanceof io.jguest.daemon.block.LocalSession local)) {
-                    throw new GuestFsException(Errno.ENOTSUP, null, "this session cannot release its disks");
-                }
-                local.releaseDisks();
+                session.releaseDisks();
                 yield null;
             }
             case Calls.AwaitDrives c -> {

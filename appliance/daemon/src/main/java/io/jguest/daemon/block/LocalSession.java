@@ -388,6 +388,7 @@ public final class LocalSession implements GuestSession {
      * volume group (device-mapper nodes over a disk keep it in use), syncs. Inspection has already
      * unmounted its own mounts.
      */
+    @Override
     public void releaseDisks() throws GuestFsException {
         umountAll();
         if (!logicalVolumeDevices().isEmpty() && lvm.available()) {
