@@ -78,8 +78,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private final MountConfig config;
     private final MetadataCache cache;
     /** Uncached lookups per directory since its listing was last fetched (see listParentOnRepeatedMiss). */
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> uncachedLookups =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> uncachedLookups = new ConcurrentHashMap<>();
     private static final String SECURITY_CAPABILITY = "security.capability";
     private final ListingPrefetcher prefetcher;
     private final ExecutorService io;

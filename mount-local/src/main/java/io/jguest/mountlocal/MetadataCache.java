@@ -3,7 +3,9 @@ package io.jguest.mountlocal;
 import io.jguest.api.DirEntry;
 import io.jguest.api.FileAttributes;
 import io.jguest.api.FileType;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * What {@link GuestMount} remembers of the guest: attributes (including "no such file"), complete
@@ -78,7 +81,7 @@ final class MetadataCache {
             this.entries = List.copyOf(byName.values());
             this.group = group;
             if (caseInsensitive) {
-                byFoldedName = new java.util.HashMap<>(entries.size() * 2);
+                byFoldedName = new HashMap<>(entries.size() * 2);
                 for (DirEntry e : this.entries) {
                     byFoldedName.putIfAbsent(CaseInsensitiveFileSystem.fold(e.name()), e);
                 }
@@ -139,12 +142,12 @@ final class MetadataCache {
     private final Map<Long, Set<String>> multiLinked = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep;
 
-    MetadataCache(java.time.Duration ttl, LongSupplier clock) {
+    MetadataCache(Duration ttl, LongSupplier clock) {
         this(ttl, clock, false);
     }
 
     /** @param caseInsensitive whether all spellings of a name are one (over a {@link CaseInsensitiveFileSystem}) */
-    MetadataCache(java.time.Duration ttl, LongSupplier clock, boolean caseInsensitive) {
+    MetadataCache(Duration ttl, LongSupplier clock, boolean caseInsensitive) {
         this.ttlNanos = ttl.toNanos();
         this.clock = clock;
         this.caseInsensitive = caseInsensitive;
@@ -379,7 +382,7 @@ final class MetadataCache {
     }
 
     /** {@code key}: a path's key. */
-    private void amendParent(String key, java.util.function.UnaryOperator<Listing> change) {
+    private void amendParent(String key, UnaryOperator<Listing> change) {
         String dir = parent(key);
         bump(dir);
         attrs.remove(dir);
