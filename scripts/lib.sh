@@ -71,8 +71,9 @@ jguest_is_built() {
     compgen -G "$JGUEST_DIST/lib/cli-*.jar" >/dev/null && compgen -G "$JGUEST_DIST/daemon/*.jar" >/dev/null
 }
 
-# Runs a Java main class from the built jars: jguest_java MAIN_CLASS ARGS...  (replaces the shell)
-jguest_java() {
+# Sets JGUEST_JAVA_CMD to the command that runs a Java main class from the built jars:
+# jguest_java_command MAIN_CLASS [JVM_OPTION...]  (program arguments go after it)
+jguest_java_command() {
     local main="$1"
     shift
     jguest_is_built || jguest_die "jguest is not built: run scripts/setup first"
@@ -84,9 +85,16 @@ jguest_java() {
     if mkdir -p "$cds" 2>/dev/null && [[ -w "$cds" ]]; then
         startup+=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$cds/${main##*.}.jsa")
     fi
-    exec "$JAVA_HOME/bin/java" "${JGUEST_JVM_FLAGS[@]}" "${startup[@]}" \
-        "-Djguest.daemon.classpath=$JGUEST_DIST/daemon" \
-        -cp "$JGUEST_DIST/lib/*" "$main" "$@"
+    JGUEST_JAVA_CMD=("$JAVA_HOME/bin/java" "${JGUEST_JVM_FLAGS[@]}" "${startup[@]}" "$@"
+        "-Djguest.daemon.classpath=$JGUEST_DIST/daemon" -cp "$JGUEST_DIST/lib/*" "$main")
+}
+
+# Runs a Java main class from the built jars: jguest_java MAIN_CLASS ARGS...  (replaces the shell)
+jguest_java() {
+    local main="$1"
+    shift
+    jguest_java_command "$main"
+    exec "${JGUEST_JAVA_CMD[@]}" "$@"
 }
 
 # Benchmark helpers: microseconds now; seconds between two of them; "median halfrange" of values.

@@ -35,6 +35,7 @@ import picocli.CommandLine.Parameters;
  * (options, the mountpoint); then, by default, the work moves to a background child ({@link Background})
  * and this process exits 0 once the mount answers; with {@code --no-fork} (or {@code -x}) this process
  * serves the mount itself ({@link MountSession}) until it is unmounted or gets SIGTERM/SIGINT.
+ * scripts/guestmount does the background part itself and runs this command with {@link #DETACH_OPTION}.
  */
 @Command(name = "guestmount", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -52,6 +53,13 @@ import picocli.CommandLine.Parameters;
 public final class GuestmountCommand implements Callable<Integer> {
     /** The hidden option a background child runs with (see {@link Background}). */
     static final String CHILD_OPTION = "--x-background-child";
+    /**
+     * The hidden option scripts/guestmount runs this command with in background mode: the script is
+     * the parent (no second JVM to start). The process serves in the foreground like {@code --no-fork};
+     * once the mount is ready it signals its own {@code --fd} (inherited from the script), prints
+     * {@link Background#READY} and detaches its stdio, as a {@link Background} child does.
+     */
+    static final String DETACH_OPTION = "--x-detach-when-ready";
 
     private final Cli cli;
     private final Mounter mounter;
@@ -115,6 +123,9 @@ public final class GuestmountCommand implements Callable<Integer> {
     @Option(names = CHILD_OPTION, hidden = true)
     boolean backgroundChild;
 
+    @Option(names = DETACH_OPTION, hidden = true)
+    boolean detachWhenReady;
+
     @Mixin
     CommonOptions common;
 
@@ -145,9 +156,9 @@ public final class GuestmountCommand implements Callable<Integer> {
         return Background.run(childCommand(plan), cli.terminal().err(), () -> signalFd(plan));
     }
 
-    /** {@code --no-fork}, {@code -x} (which implies it) or being the background child. */
+    /** {@code --no-fork}, {@code -x} (which implies it) or being the background child (of Java or of the script). */
     private boolean foreground() {
-        return noFork || cli.trace() || backgroundChild;
+        return noFork || cli.trace() || backgroundChild || detachWhenReady;
     }
 
     /** Checks everything that needs no appliance; the one-line errors name the option or file. */
@@ -213,7 +224,17 @@ public final class GuestmountCommand implements Callable<Integer> {
     private int serve(MountPlan plan) throws Exception {
         // libfuse and jnr-fuse get ready while the appliance boots; a failure is reported by the mount
         Thread.ofPlatform().daemon().name("jguest-fuse-preload").start(mounter::preload);
-        MountSession.ReadySignal signal = backgroundChild ? GuestmountCommand::tellParent : () -> signalFd(plan);
+        MountSession.ReadySignal signal;
+        if (backgroundChild) {
+            signal = GuestmountCommand::tellParent;
+        } else if (detachWhenReady) {
+            signal = () -> {
+                signalFd(plan);
+                tellParent();
+            };
+        } else {
+            signal = () -> signalFd(plan);
+        }
         MountSession session = new MountSession(cli, plan, mounter, signal,
                 registry != null ? registry : MountRegistry.forCurrentUser());
         Signals signals = Signals.onStop(session::requestStop);
