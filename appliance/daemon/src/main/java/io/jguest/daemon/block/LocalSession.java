@@ -335,14 +335,20 @@ public final class LocalSession implements GuestSession {
 
     @Override
     public void mount(String userDevice, String mountpoint, String options, String fstype) throws GuestFsException {
+        long t0 = System.nanoTime();
         deviceWait.awaitDisks();
+        long tDisks = System.nanoTime();
         String device = names().toKernel(userDevice);
         try {
             requireBlockDevice(device);
             Path target = sysroot.realDirectory(mountpoint == null || mountpoint.isEmpty() ? "/" : mountpoint);
             String type = fstype == null || fstype.isBlank() ? detectType(device) : fstype;
+            long tType = System.nanoTime();
             deviceWait.awaitFilesystem(type);
+            long tModule = System.nanoTime();
             mounts.mount(device, mountpoint, target, options, type);
+            Log.info("mount " + userDevice + ": disks " + ms(tDisks - t0) + " ms, type " + ms(tType - tDisks) + " ms, module "
+                    + ms(tModule - tType) + " ms, mount " + ms(System.nanoTime() - tModule) + " ms");
         } catch (GuestFsException e) {
             if (device.equals(e.path()) && !device.equals(userDevice)) {
                 throw new GuestFsException(e.errno(), userDevice, e.reason(), e); // the name the user gave
