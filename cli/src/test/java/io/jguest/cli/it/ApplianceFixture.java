@@ -14,7 +14,7 @@ import java.util.Map;
  * {@link #close} shuts the appliance down and asserts that none of those images changed.
  * Idempotent, so a test may close it early to look at the images.
  */
-final class ApplianceFixture implements AutoCloseable {
+public final class ApplianceFixture implements AutoCloseable {
     private final Guest guest;
     private final Map<Path, String> readOnlyHashes;
     private boolean closed;
@@ -24,7 +24,7 @@ final class ApplianceFixture implements AutoCloseable {
         this.readOnlyHashes = readOnlyHashes;
     }
 
-    static ApplianceFixture launch(Drive... drives) throws ApplianceException {
+    public static ApplianceFixture launch(Drive... drives) throws ApplianceException {
         Map<Path, String> hashes = new LinkedHashMap<>();
         for (Drive d : drives) {
             if (d.readOnly()) {
@@ -34,7 +34,7 @@ final class ApplianceFixture implements AutoCloseable {
         return new ApplianceFixture(Appliances.launch(drives), hashes);
     }
 
-    Guest guest() {
+    public Guest guest() {
         return guest;
     }
 

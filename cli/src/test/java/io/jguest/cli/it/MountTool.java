@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * appliance's temp files) and {@code XDG_RUNTIME_DIR} (the mount registry). {@link #close()} undoes
  * whatever a failed test left: lazy unmounts, then kills the guestmount processes and their qemu.
  */
-final class MountTool implements AutoCloseable {
+public final class MountTool implements AutoCloseable {
     /** What the java launcher prints when it picks up JDK_JAVA_OPTIONS: not ours, filtered out. */
     private static final String JAVA_NOTE = "NOTE: Picked up JDK_JAVA_OPTIONS";
 
@@ -31,7 +31,7 @@ final class MountTool implements AutoCloseable {
     private final List<Path> mountpoints = new ArrayList<>();
 
     /** Output of one run; {@link #errLines()} without the java launcher's note. */
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
         List<String> errLines() {
             return err.lines().filter(l -> !l.isBlank() && !l.startsWith(JAVA_NOTE)).toList();
         }
@@ -42,7 +42,7 @@ final class MountTool implements AutoCloseable {
         }
     }
 
-    MountTool(Path work) {
+    public MountTool(Path work) {
         this.work = work;
         try {
             this.javaTmp = Files.createDirectories(work.resolve("java-tmp"));
@@ -53,18 +53,18 @@ final class MountTool implements AutoCloseable {
         }
     }
 
-    Path work() {
+    public Path work() {
         return work;
     }
 
-    static Path script(String name) {
+    public static Path script(String name) {
         Path p = Path.of(System.getProperty("jguest.scripts", "../scripts"), name).toAbsolutePath().normalize();
         assertTrue(Files.isExecutable(p), () -> p + " not found (failsafe sets jguest.scripts)");
         return p;
     }
 
     /** A new empty directory under the work directory, cleaned up (unmounted) by {@link #close()}. */
-    Path mountpoint(String name) {
+    public Path mountpoint(String name) {
         try {
             Path mp = Files.createDirectories(work.resolve(name));
             mountpoints.add(mp);
@@ -74,12 +74,12 @@ final class MountTool implements AutoCloseable {
         }
     }
 
-    Path pidFile(Path mountpoint) {
+    public Path pidFile(Path mountpoint) {
         return work.resolve(mountpoint.getFileName() + ".pid");
     }
 
     /** guestmount ARGS... MOUNTPOINT with a pid file; asserts it succeeded and the mount answers. */
-    Path mount(Path mountpoint, String... args) {
+    public Path mount(Path mountpoint, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--pid-file", pidFile(mountpoint).toString(), mountpoint.toString()));
         Result r = guestmount(all.toArray(String[]::new));
@@ -93,27 +93,27 @@ final class MountTool implements AutoCloseable {
      * The lines a first run prints while it builds the appliance or saves it for fast starts (the cache
      * may have been emptied), or while it waits for another process doing so.
      */
-    static boolean isBuildProgress(String line) {
+    public static boolean isBuildProgress(String line) {
         return line.startsWith("jguest: building appliance") || line.startsWith("jguest: appliance ready in")
                 || line.startsWith("jguest: saving a booted appliance") || line.startsWith("jguest: appliance saved in")
                 || line.startsWith("jguest: waiting for another jguest process");
     }
 
-    Result guestmount(String... args) {
+    public Result guestmount(String... args) {
         return run("guestmount", args);
     }
 
-    Result guestunmount(String... args) {
+    public Result guestunmount(String... args) {
         return run("guestunmount", args);
     }
 
     /** guest-inspect ARGS... (it mounts nothing, but runs confined like the others). */
-    Result guestInspect(String... args) {
+    public Result guestInspect(String... args) {
         return run("guest-inspect", args);
     }
 
     /** The pid of the guestmount process serving {@code mountpoint}, from its pid file. */
-    long serverPid(Path mountpoint) {
+    public long serverPid(Path mountpoint) {
         try {
             return Long.parseLong(Files.readString(pidFile(mountpoint)).strip());
         } catch (IOException e) {
@@ -125,7 +125,7 @@ final class MountTool implements AutoCloseable {
      * The process runs (a zombie does not: an exited guestmount whose parent is gone waits there until
      * init reaps it).
      */
-    static boolean isRunning(long pid) {
+    public static boolean isRunning(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String state = stat.substring(stat.lastIndexOf(')') + 1).strip().split(" ")[0];
@@ -135,7 +135,7 @@ final class MountTool implements AutoCloseable {
         }
     }
 
-    static boolean isMounted(Path mountpoint) {
+    public static boolean isMounted(Path mountpoint) {
         try {
             return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                     .anyMatch(l -> l.split(" ")[4].equals(mountpoint.toString()));
@@ -145,7 +145,7 @@ final class MountTool implements AutoCloseable {
     }
 
     /** Processes (guestmount, qemu) whose command line names a path in the work directory. */
-    List<ProcessHandle> leftovers() {
+    public List<ProcessHandle> leftovers() {
         String dir = work.toString();
         long me = ProcessHandle.current().pid();
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
@@ -156,7 +156,7 @@ final class MountTool implements AutoCloseable {
     }
 
     /** Files guestmount and the appliance left in their temp directory. */
-    List<Path> tempFiles() {
+    public List<Path> tempFiles() {
         try (Stream<Path> s = Files.list(javaTmp)) {
             return s.toList();
         } catch (IOException e) {
@@ -165,13 +165,13 @@ final class MountTool implements AutoCloseable {
     }
 
     /** Nothing mounted on the tool's mountpoints, no process left, no temp file left. */
-    void assertNothingLeft() throws InterruptedException {
+    public void assertNothingLeft() throws InterruptedException {
         assertNoMountOrProcessLeft();
         assertEquals(List.of(), tempFiles(), "temp files left behind");
     }
 
     /** Nothing mounted on the tool's mountpoints, no process left. */
-    void assertNoMountOrProcessLeft() throws InterruptedException {
+    public void assertNoMountOrProcessLeft() throws InterruptedException {
         for (Path mp : mountpoints) {
             assertTrue(!isMounted(mp), mp + " is still mounted");
         }
@@ -207,7 +207,7 @@ final class MountTool implements AutoCloseable {
     }
 
     /** The environment the scripts run in: temp files and the registry inside the work directory. */
-    ProcessBuilder environment(ProcessBuilder pb) {
+    public ProcessBuilder environment(ProcessBuilder pb) {
         pb.environment().put("JDK_JAVA_OPTIONS", "-Djava.io.tmpdir=" + javaTmp);
         pb.environment().put("XDG_RUNTIME_DIR", runtimeDir.toString());
         pb.environment().put("JGUEST_ACCEL", System.getenv().getOrDefault("JGUEST_ACCEL", "tcg"));

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Assumptions;
  * <p>File trees are given as maps from relative path to content; a path ending in {@code /} is a
  * directory, a content starting with {@code "-> "} makes a symlink.
  */
-final class TestImages {
+public final class TestImages {
     static final long MIB = 1L << 20;
     static final int SECTOR = 512;
     /** GPT type GUID of a Linux filesystem partition. */
@@ -35,16 +35,16 @@ final class TestImages {
 
     private final Path dir;
 
-    TestImages(Path dir) {
+    public TestImages(Path dir) {
         this.dir = dir;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
     /** Writes a file tree into {@code dir/name} and returns that directory. */
-    Path tree(String name, Map<String, String> files) {
+    public Path tree(String name, Map<String, String> files) {
         Path root = dir.resolve(name);
         try {
             Files.createDirectories(root);
@@ -68,7 +68,7 @@ final class TestImages {
     }
 
     /** A sparse file of the given size. */
-    Path blank(String name, long size) {
+    public Path blank(String name, long size) {
         Path p = dir.resolve(name);
         try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
             f.setLength(size);
@@ -82,7 +82,7 @@ final class TestImages {
      * A bare ext4 filesystem image ({@code mkfs.ext4 -d}): 256-byte inodes, so times have
      * nanoseconds and xattrs fit.
      */
-    Path ext4(String name, long sizeMiB, String label, String uuid, Path content) {
+    public Path ext4(String name, long sizeMiB, String label, String uuid, Path content) {
         Path img = blank(name, sizeMiB * MIB);
         List<String> c = cmd("mkfs.ext4", "-q", "-F", "-I", "256", "-L", label, "-U", uuid);
         if (content != null) {
@@ -94,13 +94,13 @@ final class TestImages {
     }
 
     /** An ext4 filesystem written into {@code disk} at a byte offset (built apart, then copied in). */
-    void ext4Into(Path disk, long offset, long size, String label, String uuid, Path content) {
+    public void ext4Into(Path disk, long offset, long size, String label, String uuid, Path content) {
         Path part = ext4(disk.getFileName() + ".part", size / MIB, label, uuid, content);
         copyInto(part, disk, offset);
     }
 
     /** A bare FAT image with a label, a volume id (8 hex digits: UUID {@code XXXX-XXXX}) and files. */
-    Path vfat(String name, long sizeMiB, String label, String volumeId, Map<String, String> files) {
+    public Path vfat(String name, long sizeMiB, String label, String volumeId, Map<String, String> files) {
         Path img = blank(name, sizeMiB * MIB);
         Tool.run("mkfs.vfat", "-n", label, "-i", volumeId, img.toString());
         mcopy(img.toString(), files);
@@ -108,7 +108,7 @@ final class TestImages {
     }
 
     /** A FAT filesystem written inside {@code disk} at a sector offset (mkfs.vfat --offset, mtools @@). */
-    void vfatInto(Path disk, long startSector, long sectors, String label, String volumeId, Map<String, String> files) {
+    public void vfatInto(Path disk, long startSector, long sectors, String label, String volumeId, Map<String, String> files) {
         Tool.run("mkfs.vfat", "-n", label, "-i", volumeId, "--offset", Long.toString(startSector), disk.toString(),
                 Long.toString(sectors / 2));
         mcopy(disk + "@@" + startSector * SECTOR, files);
@@ -128,14 +128,14 @@ final class TestImages {
     }
 
     /** An empty XFS image (XFS needs at least 300 MiB; sparse, so cheap). */
-    Path xfs(String name, String label, String uuid) {
+    public Path xfs(String name, String label, String uuid) {
         Path img = blank(name, 300 * MIB);
         Tool.run("mkfs.xfs", "-q", "-f", "-L", label, "-m", "uuid=" + uuid, img.toString());
         return img;
     }
 
     /** An NTFS image ({@code mkntfs -F -Q}) with files at its root copied in by {@code ntfscp}. */
-    Path ntfs(String name, long sizeMiB, String label, Map<String, String> files) {
+    public Path ntfs(String name, long sizeMiB, String label, Map<String, String> files) {
         Path img = blank(name, sizeMiB * MIB);
         Tool.run("mkntfs", "-F", "-Q", "-q", "-L", label, img.toString());
         for (var e : files.entrySet()) {
@@ -145,7 +145,7 @@ final class TestImages {
     }
 
     /** A disk of {@code sizeMiB} partitioned by an {@code sfdisk} script. */
-    Path partitioned(String name, long sizeMiB, String sfdiskScript) {
+    public Path partitioned(String name, long sizeMiB, String sfdiskScript) {
         Path img = blank(name, sizeMiB * MIB);
         Path script = writeTemp(sfdiskScript);
         Tool.run(Map.of(), script, cmd("sfdisk", "--quiet", "--no-reread", "--no-tell-kernel", img.toString()));
@@ -153,14 +153,14 @@ final class TestImages {
     }
 
     /** {@code qemu-img convert -O qcow2} of a raw image. */
-    Path qcow2(Path raw, String name) {
+    public Path qcow2(Path raw, String name) {
         Path out = dir.resolve(name);
         Tool.run("qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), out.toString());
         return out;
     }
 
     /** A qcow2 overlay whose raw backing file has been deleted. Returns the overlay. */
-    Path qcow2WithMissingBacking(String name) {
+    public Path qcow2WithMissingBacking(String name) {
         Path base = blank(name + ".base.img", 16 * MIB);
         Path overlay = dir.resolve(name);
         Tool.run("qemu-img", "create", "-q", "-f", "qcow2", "-b", base.toString(), "-F", "raw", overlay.toString());
@@ -178,7 +178,7 @@ final class TestImages {
      * test otherwise); does not need device-mapper on the host: the LV is created inactive and its
      * filesystem written at the physical volume's first extent.
      */
-    Path lvm(String name, long diskMiB, String vg, String lv, long lvMiB, String label, Path content) {
+    public Path lvm(String name, long diskMiB, String vg, String lv, long lvMiB, String label, Path content) {
         Assumptions.assumeTrue(Tool.run("id", "-u").stdout().strip().equals("0"), "LVM fixtures need root (losetup)");
         Path img = blank(name, diskMiB * MIB);
         String loop;
@@ -211,7 +211,7 @@ final class TestImages {
      * Copies {@code part} into {@code disk} at {@code offset} without truncating it. Zero blocks are
      * skipped to keep the disk sparse, so the target region must be zeros (a fresh blank disk).
      */
-    void copyInto(Path part, Path disk, long offset) {
+    public void copyInto(Path part, Path disk, long offset) {
         try (RandomAccessFile out = new RandomAccessFile(disk.toFile(), "rw");
              InputStream in = Files.newInputStream(part)) {
             byte[] buf = new byte[1 << 20];
@@ -250,7 +250,7 @@ final class TestImages {
     }
 
     /** SHA-256 of a file, hex. */
-    static String sha256(Path file) {
+    public static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 20];
