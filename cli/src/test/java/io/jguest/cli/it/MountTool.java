@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -191,13 +190,14 @@ public final class MountTool implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         try {
             Process p = pb.start();
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-            String out = readAll(p.getInputStream());
+            // a hung tool keeping its pipes open must not block the timeout
+            CompletableFuture<String> out = Tool.drain(p.getInputStream(), "stdout");
+            CompletableFuture<String> err = Tool.drain(p.getErrorStream(), "stderr");
             if (!p.waitFor(3, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new AssertionError(script + " did not finish within 3 minutes: " + cmd);
+                throw new AssertionError("hang: " + script + " did not finish within 3 minutes: " + cmd);
             }
-            return new Result(p.exitValue(), out, err.get(1, TimeUnit.MINUTES));
+            return new Result(p.exitValue(), out.get(1, TimeUnit.MINUTES), err.get(1, TimeUnit.MINUTES));
         } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new AssertionError("cannot run " + cmd + ": " + e, e);
         } catch (InterruptedException e) {
@@ -212,14 +212,6 @@ public final class MountTool implements AutoCloseable {
         pb.environment().put("XDG_RUNTIME_DIR", runtimeDir.toString());
         pb.environment().put("JGUEST_ACCEL", System.getenv().getOrDefault("JGUEST_ACCEL", "tcg"));
         return pb;
-    }
-
-    private static String readAll(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
     }
 
     /** Undoes what a failed test left: unmounts lazily, kills the serving processes and their qemu. */
