@@ -87,7 +87,9 @@ class IntegrityConformanceIT {
     private static List<String> fio(Path dir, String name, String rw, String bs, String size, int jobs, String... more) {
         List<String> c = Tool.cmd("fio", "--name=" + name, "--directory=" + dir, "--rw=" + rw, "--bs=" + bs,
                 "--size=" + size, "--numjobs=" + jobs, "--ioengine=psync", "--verify=crc32c", "--verify_fatal=1",
-                "--error_dump=1", "--output-format=terse");
+                "--error_dump=1", "--output-format=terse",
+                // no verify state files in the working directory
+                "--verify_state_save=0");
         c.addAll(List.of(more));
         return c;
     }
