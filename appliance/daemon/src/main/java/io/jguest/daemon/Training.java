@@ -106,7 +106,7 @@ final class Training {
             try {
                 try (InputStream in = new FileInputStream(c2s.toFile());
                      FileChannel out = new FileOutputStream(s2c.toFile()).getChannel()) {
-                    status.set(DaemonMain.serve(new Channel("training", in, out), sysroot, runner, session,
+                    status.set(DaemonMain.serve(new Channel("training", in, out, -1), sysroot, runner, session,
                             options.workers()));
                 }
             } catch (Throwable t) {

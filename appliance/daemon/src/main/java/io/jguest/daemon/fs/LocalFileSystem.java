@@ -159,6 +159,23 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
         return handles.use(handle, fd -> Libc.preadFully(fd, offset, into));
     }
 
+    /** Where {@link #spliceRead} moves a file's bytes: pipes, filled by {@code splice(2)}. */
+    @FunctionalInterface
+    public interface SpliceSink {
+        /** Moves up to {@code length} bytes of {@code fileFd} from {@code offset}; returns how many (fewer only at end of file). */
+        int fill(int fileFd, long offset, int length) throws PosixException;
+    }
+
+    /**
+     * {@link #pread} without a copy: {@code sink} splices up to {@code length} bytes (fewer only at
+     * end of file) from the handle's file while the handle is held. Filesystems without splice
+     * support fail with EINVAL.
+     */
+    public int spliceRead(long handle, long offset, int length, SpliceSink sink) throws GuestFsException {
+        checkIo("pread", length, offset);
+        return handles.use(handle, fd -> sink.fill(fd, offset, length));
+    }
+
     @Override
     public int pwrite(long handle, long offset, byte[] data) throws GuestFsException {
         if (data == null) {
