@@ -93,7 +93,7 @@ class FaultsConformanceIT {
     void qemuKilledDuringWritesGivesEioAndGuestunmountCleansUp() throws Exception {
         init();
         Path image = images.ext4("write.img", 64, "gmwrite", "5e6f7a8b-9c0d-4e1f-8a2b-4c5d6e7f8a9b", null);
-        Path mnt = tool.mount(tool.mountpoint("mnt"), "-a", image.toString(), "-m", "/dev/sda");
+        Path mnt = mountReadWrite(image, "mnt");
         long server = tool.serverPid(mnt);
         ProcessHandle qemu = qemuOf(server);
 
@@ -127,9 +127,7 @@ class FaultsConformanceIT {
      */
     @Test
     void guestKernelPanicGivesEioAndEndsQemu() throws Exception {
-        init();
-        Path image = images.ext4("panic.img", 32, "gmpanic", "6f7a8b9c-0d1e-4f2a-8b3c-5d6e7f8a9b0c",
-                images.tree("content", Map.of("hello.txt", "hello\n")));
+        Path image = helloImage("panic", "6f7a8b9c-0d1e-4f2a-8b3c-5d6e7f8a9b0c");
         try (ApplianceFixture app = ApplianceFixture.launch(Drive.readWrite(image))) {
             Guest g = app.guest();
             g.mount("/dev/sda", "/", "", null);
@@ -186,10 +184,7 @@ class FaultsConformanceIT {
             assertEquals("kept\n", Files.readString(mnt.resolve("keep.txt")));
             assertTrue(MountTool.isRunning(server), "the mount is served");
 
-            MountTool.Result r = tool.guestunmount("--wait-timeout=60", mnt.toString());
-            assertEquals(0, r.exitCode(), r::toString);
-            assertFalse(MountTool.isMounted(mnt));
-            tool.assertNothingLeft();
+            unmountCleanly(mnt);
         } finally {
             Tool.run("umount", "-l", small.toString());
         }
@@ -200,7 +195,7 @@ class FaultsConformanceIT {
     void guestFilesystemFullGivesEnospcAndTheMountStaysUsable() throws Exception {
         init();
         Path image = images.ext4("gfull.img", 16, "gmgfull", "8b9c0d1e-2f3a-4b4c-8d5e-7f8a9b0c1d2e", null);
-        Path mnt = tool.mount(tool.mountpoint("mnt"), "-a", image.toString(), "-m", "/dev/sda");
+        Path mnt = mountReadWrite(image, "mnt");
         byte[] block = randomBlock(8);
         IOException full = assertThrows(IOException.class, () -> {
             try (FileChannel ch = FileChannel.open(mnt.resolve("fill.bin"), StandardOpenOption.CREATE_NEW,
@@ -217,17 +212,13 @@ class FaultsConformanceIT {
         Files.write(mnt.resolve("after.bin"), block);
         assertEquals(MIB, Files.size(mnt.resolve("after.bin")));
         assertTrue(java.util.Arrays.equals(block, Files.readAllBytes(mnt.resolve("after.bin"))));
-        MountTool.Result r = tool.guestunmount(mnt.toString());
-        assertEquals(0, r.exitCode(), r::toString);
-        tool.assertNothingLeft();
+        unmountCleanly(mnt);
     }
 
     @Test
     void guestmountKilledLeavesADeadMountThatGuestunmountCleansUp() throws Exception {
-        init();
-        Path image = images.ext4("killed.img", 16, "gmkill", "7a8b9c0d-1e2f-4a3b-8c4d-6e7f8a9b0c1d",
-                images.tree("content", Map.of("hello.txt", "hello\n")));
-        Path mnt = tool.mount(tool.mountpoint("mnt"), "-a", image.toString(), "-m", "/dev/sda");
+        Path image = helloImage("killed", "7a8b9c0d-1e2f-4a3b-8c4d-6e7f8a9b0c1d");
+        Path mnt = mountReadWrite(image, "mnt");
         ProcessHandle server = ProcessHandle.of(tool.serverPid(mnt)).orElseThrow();
         List<ProcessHandle> helpers = server.descendants().toList();
         assertTrue(server.destroyForcibly());
@@ -235,11 +226,11 @@ class FaultsConformanceIT {
 
         MountTool.Result r = tool.guestunmount(mnt.toString());
         assertEquals(0, r.exitCode(), r::toString);
-        assertFalse(MountTool.isMounted(mnt));
         for (ProcessHandle h : helpers) {
             assertFalse(MountTool.isRunning(h.pid()), "guestunmount returned while qemu could still write the image");
         }
-        tool.assertNothingLeft(); // the launch's sockets and overlays were unlinked as soon as qemu had them
+        // the launch's sockets and overlays were unlinked as soon as qemu had them: no temp file either
+        tool.assertNothingLeft();
     }
 
     /**
@@ -249,10 +240,8 @@ class FaultsConformanceIT {
      */
     @Test
     void guestmountAndItsWatchdogKilledWhileTheVmIsStoppedLeaveNoQemu() throws Exception {
-        init();
-        Path image = images.ext4("orphan.img", 16, "gmorphan", "9c0d1e2f-3a4b-4c5d-8e6f-8a9b0c1d2e3f",
-                images.tree("content", Map.of("hello.txt", "hello\n")));
-        Path mnt = tool.mount(tool.mountpoint("mnt"), "-a", image.toString(), "-m", "/dev/sda");
+        Path image = helloImage("orphan", "9c0d1e2f-3a4b-4c5d-8e6f-8a9b0c1d2e3f");
+        Path mnt = mountReadWrite(image, "mnt");
         ProcessHandle server = ProcessHandle.of(tool.serverPid(mnt)).orElseThrow();
         ProcessHandle qemu = qemuOf(server.pid());
         ProcessHandle watchdog = qemu.parent().orElseThrow();
@@ -263,19 +252,14 @@ class FaultsConformanceIT {
         watchdog.destroyForcibly();
         qemu.onExit().get(2, TimeUnit.MINUTES);
         assertDeadMount(mnt);
-
-        MountTool.Result r = tool.guestunmount(mnt.toString());
-        assertEquals(0, r.exitCode(), r::toString);
-        tool.assertNothingLeft();
+        unmountCleanly(mnt);
     }
 
     /** A second guestmount of an image already mounted read-write refuses, naming the image, exit 1. */
     @Test
     void aSecondWriterOfTheSameImageIsRefused() throws Exception {
-        init();
-        Path image = images.ext4("twice.img", 16, "gmtwice", "0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a",
-                images.tree("content", Map.of("hello.txt", "hello\n")));
-        Path first = tool.mount(tool.mountpoint("first"), "-a", image.toString(), "-m", "/dev/sda");
+        Path image = helloImage("twice", "0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a");
+        Path first = mountReadWrite(image, "first");
         Path second = tool.mountpoint("second");
         MountTool.Result r = tool.guestmount("-a", image.toString(), "-m", "/dev/sda", second.toString());
         assertEquals(1, r.exitCode(), r::toString);
@@ -285,9 +269,18 @@ class FaultsConformanceIT {
         assertFalse(MountTool.isMounted(second));
         assertEquals("hello\n", Files.readString(first.resolve("hello.txt")), "the first mount is untouched");
 
-        MountTool.Result u = tool.guestunmount(first.toString());
-        assertEquals(0, u.exitCode(), u::toString);
-        tool.assertNothingLeft();
+        unmountCleanly(first);
+    }
+
+    /** A fresh tool, and a 16 MiB ext4 image {@code name.img} holding {@code hello.txt}. */
+    private Path helloImage(String name, String uuid) {
+        init();
+        return images.ext4(name + ".img", 16, "gm" + name, uuid, images.tree("content", Map.of("hello.txt", "hello\n")));
+    }
+
+    /** guestmount -a IMAGE -m /dev/sda on a new mountpoint {@code name}, read-write. */
+    private Path mountReadWrite(Path image, String name) {
+        return tool.mount(tool.mountpoint(name), "-a", image.toString(), "-m", "/dev/sda");
     }
 
     private static ProcessHandle qemuOf(long server) {
@@ -316,6 +309,13 @@ class FaultsConformanceIT {
         IOException dead = assertThrows(IOException.class, () -> Files.readString(mnt.resolve("hello.txt")));
         assertTrue(String.valueOf(dead.getMessage()).matches(".*(Transport endpoint is not connected|connection abort).*"),
                 dead::toString);
+    }
+
+    /** guestunmount returns 0, and nothing is left: no mount, no process, no temp file. */
+    private void unmountCleanly(Path mnt) throws InterruptedException {
+        MountTool.Result r = tool.guestunmount(mnt.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        tool.assertNothingLeft();
     }
 
     /** guestunmount of a mount whose appliance died: unmounted, 0, silent, guestmount gone. */
