@@ -1,5 +1,6 @@
 package io.jguest.cli.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -211,7 +212,7 @@ class FaultsConformanceIT {
         Files.delete(mnt.resolve("fill.bin"));
         Files.write(mnt.resolve("after.bin"), block);
         assertEquals(MIB, Files.size(mnt.resolve("after.bin")));
-        assertTrue(java.util.Arrays.equals(block, Files.readAllBytes(mnt.resolve("after.bin"))));
+        assertArrayEquals(block, Files.readAllBytes(mnt.resolve("after.bin")));
         unmountCleanly(mnt);
     }
 

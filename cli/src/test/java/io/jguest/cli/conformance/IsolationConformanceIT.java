@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -124,7 +125,7 @@ class IsolationConformanceIT {
 
     /** /proc/PID/status as name to value (whitespace collapsed). */
     private static Map<String, String> status(String pid) throws IOException {
-        Map<String, String> m = new java.util.HashMap<>();
+        Map<String, String> m = new HashMap<>();
         for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
             int colon = line.indexOf(':');
             if (colon > 0) {

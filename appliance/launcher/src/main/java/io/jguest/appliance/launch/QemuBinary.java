@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -72,7 +73,7 @@ public record QemuBinary(Path path, String version, boolean sandbox) {
      */
     private static String versionOf(Path qemu, List<String> options) throws ApplianceException {
         try {
-            List<String> cmd = new java.util.ArrayList<>(List.of(qemu.toString()));
+            List<String> cmd = new ArrayList<>(List.of(qemu.toString()));
             cmd.addAll(options);
             cmd.add("--version");
             ToolRun run = ToolRun.run(cmd, Duration.ofSeconds(10));
