@@ -32,7 +32,7 @@ public final class MountTool implements AutoCloseable {
 
     /** Output of one run; {@link #errLines()} without the java launcher's note. */
     public record Result(int exitCode, String out, String err) {
-        List<String> errLines() {
+        public List<String> errLines() {
             return err.lines().filter(l -> !l.isBlank() && !l.startsWith(JAVA_NOTE)).toList();
         }
 

@@ -9,15 +9,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a host tool for fixtures; any failure (exit code, timeout) fails with the tool's output. */
-final class Tool {
+public final class Tool {
     private Tool() {
     }
 
     /** Output of a successful run. */
-    record Result(String stdout, String stderr) {
+    public record Result(String stdout, String stderr) {
     }
 
-    static Result run(String... command) {
+    public static Result run(String... command) {
         return run(Map.of(), null, List.of(command));
     }
 
