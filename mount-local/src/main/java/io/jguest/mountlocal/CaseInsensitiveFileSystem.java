@@ -247,6 +247,11 @@ public final class CaseInsensitiveFileSystem implements GuestFileSystem {
     }
 
     @Override
+    public FileAttributes fstat(long handle) throws GuestFsException {
+        return fs.fstat(handle);
+    }
+
+    @Override
     public void release(long handle) throws GuestFsException {
         fs.release(handle);
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,16 @@ import org.slf4j.LoggerFactory;
  *       a time). Buffered writes of a file are sent before anything reads it, stats it or changes
  *       its metadata.</li>
  *   <li>On a read-only mount every change is EROFS without a round trip.</li>
+ *   <li>A name longer than {@link #NAME_MAX} UTF-16 units is ENAMETOOLONG without a round trip
+ *       (FUSE lets names of up to 1024 bytes through). Longer than 255 bytes but not than 255 units
+ *       is the guest filesystem's decision: ext4 refuses it, FAT and NTFS, which count UTF-16 units,
+ *       accept it.</li>
+ *   <li>New nodes belong to the caller; under a setgid directory their group is the directory's
+ *       (the guest kernel's inheritance is left alone).</li>
+ *   <li>A file unlinked while open: libfuse 2 keeps it under a hidden name ({@code .fuse_hidden...})
+ *       by renaming it; here that rename unlinks it in the guest instead, whose open handles keep
+ *       it (POSIX): no hidden file in any listing, link count 0, data usable until the last close.
+ *       Its attributes come from {@code fstat} of a guest handle.</li>
  *   <li>Over a {@link CaseInsensitiveFileSystem} (a Windows guest's drive letters) the cache is
  *       case-insensitive as well: all spellings of a name share its entries.</li>
  * </ul>
@@ -63,6 +74,11 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private static final int W_OK = 2;
     private static final int X_OK = 1;
     private static final int RENAME_EXCHANGE = 2;
+    private static final int S_ISGID = 02000;
+    /** Longest name, in UTF-16 units, that any filesystem the appliance mounts accepts. */
+    static final int NAME_MAX = 255;
+    /** The name libfuse 2 gives a file it keeps because it was unlinked while open ({@code hide_node}). */
+    private static final Pattern HIDDEN = Pattern.compile("\\.fuse_hidden[0-9a-f]{16}");
 
     @FunctionalInterface
     private interface GuestCall<T> {
@@ -84,6 +100,8 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private final ExecutorService io;
     private final Map<Long, OpenHandle> handles = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
+    /** Hidden names of unlinked open files (see {@link #hide}): no entry in the guest has them. */
+    private final Set<String> unlinkedOpen = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final OpenHandle.Listener sent = this::dataSent;
@@ -106,7 +124,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     public FileAttributes getattr(String path) throws GuestFsException {
         return call(path, () -> {
             flushFile(path, -1);
-            return attributes(path);
+            return unlinkedOpen.contains(path) ? unlinkedAttributes(path) : attributes(path);
         });
     }
 
@@ -115,8 +133,18 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         return call(path, () -> {
             OpenHandle h = handle(fh, path);
             flushFile(h.path(), h.ino());
-            return attributes(h.path());
+            return unlinkedOpen.contains(h.path()) ? fs.fstat(h.guestHandle) : attributes(h.path());
         });
+    }
+
+    /** The attributes of an unlinked open file, from a guest handle of it (link count 0). */
+    private FileAttributes unlinkedAttributes(String hidden) throws GuestFsException {
+        for (OpenHandle h : handles.values()) {
+            if (h.path().equals(hidden)) {
+                return fs.fstat(h.guestHandle);
+            }
+        }
+        throw noSuchFile(hidden);
     }
 
     private FileAttributes attributes(String path) throws GuestFsException {
@@ -483,8 +511,10 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             writable(path);
             try {
                 make.run();
-                if (caller.uid() != 0 || caller.gid() != 0) {
-                    fs.lchown(path, owner(caller.uid()), owner(caller.gid()));
+                int uid = owner(caller.uid());
+                int gid = group(path, caller);
+                if (uid != -1 || gid != -1) {
+                    fs.lchown(path, uid, gid);
                 }
             } catch (GuestFsException | RuntimeException e) {
                 cache.invalidateEntry(path);
@@ -515,6 +545,19 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         return id == 0 ? -1 : id;
     }
 
+    /**
+     * The group to give a new node of {@code caller}: -1 (the guest's choice) under a setgid
+     * directory, whose group the guest kernel passes on (with the setgid bit, to a directory).
+     * ({@link GuestFileSystem#create} applies the same rule itself, without a round trip.)
+     */
+    private int group(String path, Caller caller) throws GuestFsException {
+        if (owner(caller.gid()) == -1) {
+            return -1;
+        }
+        FileAttributes parent = attributes(MetadataCache.parent(path));
+        return (parent.mode() & S_ISGID) != 0 ? -1 : caller.gid();
+    }
+
     @Override
     public void rmdir(String path) throws GuestFsException {
         run(path, () -> {
@@ -533,23 +576,58 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     public void unlink(String path) throws GuestFsException {
         run(path, () -> {
             writable(path);
-            FileAttributes before = cache.peekAttrs(path);
-            try {
-                fs.unlink(path);
-            } catch (GuestFsException | RuntimeException e) {
-                cache.invalidateEntry(path);
-                linkCountChanged(before);
-                throw e;
+            if (unlinkedOpen.remove(path)) {
+                return;   // libfuse drops the hidden name of a file unlinked while open at its last close
             }
-            cache.entryRemoved(path, false);
-            linkCountChanged(before);
+            unlinkInGuest(path);
         });
+    }
+
+    private void unlinkInGuest(String path) throws GuestFsException {
+        FileAttributes before = cache.peekAttrs(path);
+        try {
+            fs.unlink(path);
+        } catch (GuestFsException | RuntimeException e) {
+            cache.invalidateEntry(path);
+            linkCountChanged(before);
+            throw e;
+        }
+        cache.entryRemoved(path, false);
+        linkCountChanged(before);
+    }
+
+    /**
+     * libfuse 2 renames a file unlinked (or renamed over) while open to a hidden name and unlinks that
+     * at the last close. The guest can do better: unlink it there, where its open handles keep it, and
+     * remember the hidden name for libfuse's later calls (getattr answers from the open handles).
+     * True when {@code from} was such a file; a rename to a hidden name of a file not open here is an
+     * ordinary rename.
+     */
+    private boolean hide(String from, String to, int flags) throws GuestFsException {
+        if (flags != 0 || !HIDDEN.matcher(MetadataCache.name(to)).matches()) {
+            return false;
+        }
+        List<OpenHandle> open = handles.values().stream().filter(h -> h.path().equals(from)).toList();
+        if (open.isEmpty()) {
+            return false;
+        }
+        flushFile(from, -1);
+        unlinkInGuest(from);
+        unlinkedOpen.add(to);
+        for (OpenHandle h : open) {
+            h.path(to);
+        }
+        return true;
     }
 
     @Override
     public void rename(String from, String to, int flags) throws GuestFsException {
         run(from, () -> {
             writable(from);
+            checkNameLengths(to);
+            if (hide(from, to, flags)) {
+                return;
+            }
             FileAttributes source = cache.peekAttrs(from);
             FileAttributes target = cache.peekAttrs(to);
             DirEntry moved = cache.entry(from);
@@ -628,6 +706,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     public void link(String existing, String newPath) throws GuestFsException {
         run(newPath, () -> {
             writable(newPath);
+            checkNameLengths(existing);
             FileAttributes before = cache.peekAttrs(existing);
             try {
                 fs.link(existing, newPath);
@@ -758,6 +837,23 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         return new GuestFsException(Errno.EROFS, path, "read-only mount");
     }
 
+    /** ENAMETOOLONG for a name longer than {@link #NAME_MAX} UTF-16 units: no filesystem has it, none may get it. */
+    private static void checkNameLengths(String path) throws GuestFsException {
+        if (path == null || path.length() <= NAME_MAX) {
+            return;
+        }
+        int start = 0;
+        for (int i = 0; i <= path.length(); i++) {
+            if (i == path.length() || path.charAt(i) == '/') {
+                if (i - start > NAME_MAX) {
+                    throw new GuestFsException(Errno.ENAMETOOLONG, path, "a name is longer than " + NAME_MAX
+                            + " characters");
+                }
+                start = i + 1;
+            }
+        }
+    }
+
     private static GuestFsException noSuchFile(String path) {
         return new GuestFsException(Errno.ENOENT, path, "no such file or directory");
     }
@@ -766,6 +862,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         if (closed.get()) {
             throw new GuestFsException(Errno.EIO, path, "the mount is closed");
         }
+        checkNameLengths(path);
         try {
             return body.run();
         } catch (GuestFsException e) {

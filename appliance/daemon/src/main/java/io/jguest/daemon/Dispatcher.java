@@ -252,6 +252,7 @@ public final class Dispatcher {
                 files.fsync(c.handle(), c.dataOnly());
                 yield null;
             }
+            case Calls.Fstat c -> files.fstat(c.handle());
             case Calls.Ftruncate c -> {
                 files.ftruncate(c.handle(), c.size());
                 yield null;

@@ -57,7 +57,8 @@ public enum Procedure {
     RESUME(51, Calls.Resume.class, Void.class),
     STATUS(52, Calls.Status.class, Calls.ApplianceStatus.class),
     RELEASE_DISKS(53, Calls.ReleaseDisks.class, Void.class),
-    AWAIT_DRIVES(54, Calls.AwaitDrives.class, Void.class);
+    AWAIT_DRIVES(54, Calls.AwaitDrives.class, Void.class),
+    FSTAT(55, Calls.Fstat.class, FileAttributes.class);
 
     /** Indexed by id: a lookup per frame boxes nothing. */
     private static final Procedure[] BY_ID;

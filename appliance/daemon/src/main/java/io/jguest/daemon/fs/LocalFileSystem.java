@@ -35,6 +35,8 @@ import java.util.List;
  * inside the root. Thread-safe.
  */
 public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
+    private static final int S_ISGID = 02000;
+
     private final Sysroot root;
     private final HandleTable handles = new HandleTable();
 
@@ -128,11 +130,17 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
         return handles.add(root.open(path, flags, mode));
     }
 
-    /** One open with {@code O_CREAT}, {@code fchown} of the new descriptor when asked, {@code fstat} of it. */
+    /**
+     * One open with {@code O_CREAT}, {@code fchown} of the new descriptor when asked (the group only
+     * outside a setgid directory), {@code fstat} of it.
+     */
     @Override
     public OpenFile create(String path, int flags, int mode, int uid, int gid) throws GuestFsException {
         Fd fd = root.open(path, flags | O_CREAT, mode);
         try {
+            if (gid != -1 && inSetgidDirectory(path)) {
+                gid = -1;   // the kernel gave it the directory's group, as it would for a local create
+            }
             if (uid != -1 || gid != -1) {
                 Libc.fchownat(fd.value(), "", uid, gid, AT_EMPTY_PATH);
             }
@@ -141,6 +149,12 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
         } catch (GuestFsException | RuntimeException e) {
             fd.close();
             throw e;
+        }
+    }
+
+    private boolean inSetgidDirectory(String path) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            return !e.isSelf() && (Libc.fstatat(e.dir().value(), "", AT_EMPTY_PATH).mode() & S_ISGID) != 0;
         }
     }
 
@@ -194,6 +208,11 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
             Libc.ftruncate(fd, size);
             return null;
         });
+    }
+
+    @Override
+    public FileAttributes fstat(long handle) throws GuestFsException {
+        return handles.use(handle, fd -> Libc.fstatat(fd, "", AT_EMPTY_PATH));
     }
 
     @Override

@@ -175,6 +175,11 @@ public class RemoteGuest implements GuestSession, GuestFileSystem {
     }
 
     @Override
+    public FileAttributes fstat(long handle) throws GuestFsException {
+        return rpc.call(new Calls.Fstat(handle));
+    }
+
+    @Override
     public void release(long handle) throws GuestFsException {
         rpc.call(new Calls.Release(handle));
     }
