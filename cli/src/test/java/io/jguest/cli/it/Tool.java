@@ -9,19 +9,19 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a host tool for fixtures; any failure (exit code, timeout) fails with the tool's output. */
-final class Tool {
+public final class Tool {
     private Tool() {
     }
 
     /** Output of a successful run. */
-    record Result(String stdout, String stderr) {
+    public record Result(String stdout, String stderr) {
     }
 
-    static Result run(String... command) {
+    public static Result run(String... command) {
         return run(Map.of(), null, List.of(command));
     }
 
-    static Result run(Map<String, String> env, Path stdinFile, List<String> command) {
+    public static Result run(Map<String, String> env, Path stdinFile, List<String> command) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectInput(stdinFile == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
@@ -59,7 +59,7 @@ final class Tool {
         }
     }
 
-    static List<String> cmd(Object... parts) {
+    public static List<String> cmd(Object... parts) {
         List<String> out = new ArrayList<>();
         for (Object p : parts) {
             out.add(p.toString());
