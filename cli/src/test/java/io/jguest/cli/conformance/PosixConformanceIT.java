@@ -91,8 +91,8 @@ class PosixConformanceIT {
 
     @BeforeParameterizedClassInvocation
     void mount() throws IOException {
-        Path work = traversable(Files.createDirectories(tmp.resolve(fs.name())));
-        traversable(tmp);
+        Path work = Python.reachable(Files.createDirectories(tmp.resolve(fs.name())));
+        Python.reachable(tmp);
         tool = new MountTool(work);
         TestImages images = new TestImages(work);
         image = switch (fs) {
@@ -101,7 +101,7 @@ class PosixConformanceIT {
             case vfat -> images.vfat("posix.img", 64, "POSIX", "0A0B0C0D", Map.of());
             case ntfs -> images.ntfs("posix.img", 64, "posix", Map.of());
         };
-        mnt = tool.mount(traversable(tool.mountpoint("mnt")), "-a", image.toString(), "-m", "/dev/sda",
+        mnt = tool.mount(Python.reachable(tool.mountpoint("mnt")), "-a", image.toString(), "-m", "/dev/sda",
                 "-o", "allow_other");
     }
 
@@ -384,12 +384,6 @@ class PosixConformanceIT {
             Files.setAttribute(f, "unix:mode", mode);
         }
         return f;
-    }
-
-    /** Makes a host directory reachable by the other uid of the checks (a @TempDir is 0700). */
-    private static Path traversable(Path p) throws IOException {
-        Files.setAttribute(p, "unix:mode", 0755);
-        return p;
     }
 
     private static int mode(Path p) throws IOException {

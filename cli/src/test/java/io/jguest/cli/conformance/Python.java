@@ -1,6 +1,9 @@
 package io.jguest.cli.conformance;
 
 import io.jguest.cli.it.Tool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,12 @@ final class Python {
     }
 
     private Python() {
+    }
+
+    /** Makes a host directory reachable by the other users snippets run as (a @TempDir is 0700). */
+    static Path reachable(Path dir) throws IOException {
+        Files.setAttribute(dir, "unix:mode", 0755);
+        return dir;
     }
 
     static String run(As who, String snippet, Object... args) {
