@@ -133,7 +133,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         return call(path, () -> {
             OpenHandle h = handle(fh, path);
             flushFile(h.path(), h.ino());
-            return unlinkedOpen.contains(h.path()) ? fs.fstat(h.guestHandle) : attributes(h.path());
+            return path == null || unlinkedOpen.contains(h.path()) ? fs.fstat(h.guestHandle) : attributes(h.path());
         });
     }
 
@@ -206,6 +206,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     @Override
     public List<DirEntry> readdir(String path) throws GuestFsException {
         return call(path, () -> {
+            named(path);
             MetadataCache.Listing cached = cache.listing(path);
             if (cached == null && prefetcher != null) {
                 prefetcher.awaitRunning(path);
@@ -415,6 +416,9 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             if (h == null) {
                 throw new GuestFsException(Errno.EBADF, path, "no open file " + fh);
             }
+            if (path == null && handles.values().stream().noneMatch(o -> o.path().equals(h.path()))) {
+                unlinkedOpen.remove(h.path());   // no name for libfuse to unlink after this last close
+            }
             if (h.clean()) {
                 CompletableFuture<Void> f = new CompletableFuture<>();
                 releasing.add(f);
@@ -458,6 +462,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     public void truncate(String path, long size) throws GuestFsException {
         run(path, () -> {
             writable(path);
+            named(path);
             flushFile(path, -1);
             try {
                 fs.truncate(path, size);
@@ -649,6 +654,12 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             for (OpenHandle h : handles.values()) {
                 h.path(renamed(h.path(), from, to, flags));
             }
+            List<String> hidden = List.copyOf(unlinkedOpen);   // libfuse names them under the new path now
+            List<String> hiddenNow = hidden.stream().map(p -> renamed(p, from, to, flags)).toList();
+            if (!hidden.equals(hiddenNow)) {
+                unlinkedOpen.removeAll(hidden);
+                unlinkedOpen.addAll(hiddenNow);
+            }
             if (!distinct) {
                 forget(from, source);
                 forget(to, target);
@@ -760,6 +771,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private void changeAttributes(String path, GuestRun change) throws GuestFsException {
         run(path, () -> {
             writable(path);
+            named(path);
             flushFile(path, -1);
             try {
                 change.run();
@@ -851,6 +863,13 @@ public final class GuestMount implements MountOperations, AutoCloseable {
                 }
                 start = i + 1;
             }
+        }
+    }
+
+    /** libfuse passes a null path for a node no name leads to: only the operations on open files handle it. */
+    private static void named(String path) throws GuestFsException {
+        if (path == null) {
+            throw new GuestFsException(Errno.ENOENT, null, "no name leads to it any more");
         }
     }
 

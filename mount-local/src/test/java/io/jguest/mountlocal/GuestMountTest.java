@@ -932,12 +932,21 @@ class GuestMountTest {
         assertEquals(0, m.fgetattr(hidden, fh).nlink());
         m.write(hidden, fh, 5, " world".getBytes(), 6);
         assertEquals("hello world", new String(m.read(hidden, fh, 0, 100)));
-        m.rmdir("/d");
-        m.flush(hidden, fh);
-        m.release(hidden, fh);
-        long unlinks = fs.calls("unlink");
-        m.unlink(hidden);   // libfuse, after the last close
-        assertEquals(unlinks, fs.calls("unlink"), "the hidden name was never in the guest");
+        m.rename("/d", "/e", 0);   // the hidden name moves with its directory
+        String moved = "/e/.fuse_hidden0000000500000001";
+        assertEquals(0, m.getattr(moved).nlink());
+        assertEquals(11, m.fgetattr(moved, fh).size());
+        m.rmdir("/e");
+        // now no name leads to the file: libfuse (nullpath_ok) passes a null path
+        m.write(null, fh, 11, "!".getBytes(), 1);
+        assertEquals("hello world!", new String(m.read(null, fh, 0, 100)));
+        m.ftruncate(null, fh, 5);
+        assertEquals(5, m.fgetattr(null, fh).size());
+        assertEquals(Errno.ENOENT, errno(() -> m.chmod(null, 0600)));
+        assertEquals(Errno.ENOENT, errno(() -> m.readdir(null)));
+        m.flush(null, fh);
+        m.release(null, fh);   // without a name libfuse unlinks no hidden name: forgotten here
+        assertEquals(Errno.ENOENT, errno(() -> m.getattr(moved)));
         mount.settle();
         assertEquals(0, fs.openHandles());
     }
@@ -957,7 +966,9 @@ class GuestMountTest {
         assertEquals(0, m.fgetattr(hidden, fh).nlink());
         assertEquals("new", new String(fs.content("/target")));
         m.release(hidden, fh);
-        m.unlink(hidden);
+        long unlinks = fs.calls("unlink");
+        m.unlink(hidden);   // libfuse, after the last close
+        assertEquals(unlinks, fs.calls("unlink"), "the hidden name was never in the guest");
         m.rename("/closed", "/.fuse_hidden0000000900000003", 0);
         assertEquals(List.of(".fuse_hidden0000000900000003", "target"), fs.names("/"));
     }

@@ -49,7 +49,7 @@ class PosixConformanceIT {
     private static final long UTIME_OMIT = (1L << 30) - 2;
 
     /** What a check needs from the format beyond files and directories. */
-    enum Feature { OWNERS, LINKS, NODES, NANOSECONDS, CTIME, DIRECTORY_NLINK, BYTE_NAMES }
+    enum Feature { OWNERS, LINKS, NODES, NANOSECONDS, CTIME, DIRECTORY_NLINK, BYTE_NAMES, UNLINKED_OPEN_HAS_NO_NAME }
 
     /** The filesystems, each with what it lacks and why. */
     enum Fs {
@@ -67,6 +67,8 @@ class PosixConformanceIT {
                 Feature.OWNERS, "ntfs-3g without its 'permissions' option (the appliance mounts with the defaults)"
                         + " shows every file as root's with mode 0777 and ignores chmod and chown",
                 Feature.DIRECTORY_NLINK, "ntfs-3g gives every directory a link count of 1 (NTFS counts no subdirectories)",
+                Feature.UNLINKED_OPEN_HAS_NO_NAME, "ntfs-3g (a libfuse filesystem in the appliance) keeps a file unlinked"
+                        + " while open under a hidden name until its last close: its directory is not empty (ENOTEMPTY)",
                 Feature.BYTE_NAMES, "NTFS limits names to 255 UTF-16 units, not 255 bytes"),
                 "ntfsfix", "-n");
 
@@ -324,23 +326,43 @@ class PosixConformanceIT {
 
     // ================================================================ open files
 
+    /** Python: {@code fd} is open on {@code d/f} (holding "hello"), which is unlinked; {@code d} is argv[1]. */
+    private static final String OPEN_AND_UNLINK = """
+            d = sys.argv[1]
+            fd = os.open(d + "/f", os.O_CREAT | os.O_RDWR, 0o644)
+            os.write(fd, b"hello")
+            os.unlink(d + "/f")
+            """;
+
     @Test
     void anUnlinkedOpenFileStaysUsableUntilClosed(TestInfo test) throws Exception {
         Path d = dir(test, 0755);
-        String r = Python.run(ROOT, """
-                d = sys.argv[1]
-                fd = os.open(d + "/f", os.O_CREAT | os.O_RDWR, 0o644)
-                os.write(fd, b"hello")
-                os.unlink(d + "/f")
+        String r = Python.run(ROOT, OPEN_AND_UNLINK + """
                 print(os.fstat(fd).st_nlink, os.listdir(d))
                 os.pwrite(fd, b"J", 0)
                 os.write(fd, b" world")
                 print(os.pread(fd, 100, 0).decode(), os.fstat(fd).st_size)
                 os.close(fd)
                 print(os.listdir(d))
-                os.rmdir(d)
                 """, d);
         assertEquals("0 []\nJello world 11\n[]", r);
+    }
+
+    @Test
+    void aDirectoryHoldingOnlyAnUnlinkedOpenFileCanBeMovedAndRemoved(TestInfo test) throws Exception {
+        requires(Feature.UNLINKED_OPEN_HAS_NO_NAME);
+        Path d = dir(test, 0755);
+        String r = Python.run(ROOT, OPEN_AND_UNLINK + """
+                os.rename(d, d + "-moved")
+                print(os.fstat(fd).st_nlink)
+                os.rmdir(d + "-moved")   # now no name leads to the file at all
+                os.write(fd, b" world")
+                os.fsync(fd)
+                print(os.pread(fd, 100, 0).decode())
+                os.close(fd)
+                print(os.path.exists(d), os.path.exists(d + "-moved"))
+                """, d);
+        assertEquals("0\nhello world\nFalse False", r);
     }
 
     @Test

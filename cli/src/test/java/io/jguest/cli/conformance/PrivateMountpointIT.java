@@ -42,8 +42,7 @@ class PrivateMountpointIT {
 
     @Test
     void anotherUserCannotReachAnythingWithoutAllowOther() throws Exception {
-        Path mnt = mount("private", false);
-        try {
+        onMount("private", false, mnt -> {
             Path file = mnt.resolve("public.txt");
             assertEquals("anyone may read this", Python.run(ROOT, "print(open(sys.argv[1]).read().strip())", file));
             assertEquals("644", Python.run(ROOT, "print('%o' % stat.S_IMODE(os.stat(sys.argv[1]).st_mode))", file));
@@ -51,32 +50,34 @@ class PrivateMountpointIT {
             assertEquals("EACCES", Python.errno(NOBODY, "open(sys.argv[1]).read()", file));
             assertEquals("EACCES", Python.errno(NOBODY, "os.listdir(sys.argv[1])", mnt));
             assertEquals("EACCES", Python.errno(NOBODY, "os.stat(sys.argv[1])", mnt));
-        } finally {
-            unmount(mnt);
-        }
+        });
     }
 
     @Test
     void withAllowOtherAnotherUserReadsAWorldReadableFile() throws Exception {
-        Path mnt = mount("shared", true);
-        try {
+        onMount("shared", true, mnt -> {
             Path file = mnt.resolve("public.txt");
             assertEquals("anyone may read this", Python.run(NOBODY, "print(open(sys.argv[1]).read().strip())", file));
             assertEquals("EACCES", Python.errno(NOBODY, "open(sys.argv[1], 'a')", file));
-        } finally {
-            unmount(mnt);
-        }
+        });
     }
 
-    private Path mount(String name, boolean allowOther) throws Exception {
+    @FunctionalInterface
+    private interface Check {
+        void run(Path mountpoint) throws Exception;
+    }
+
+    /** Mounts the image (with {@code -o allow_other} or not), runs the check, unmounts whatever happened. */
+    private void onMount(String name, boolean allowOther, Check check) throws Exception {
         Path mp = Python.reachable(tool.mountpoint(name));
-        return allowOther ? tool.mount(mp, "-a", image.toString(), "-m", "/dev/sda", "-o", "allow_other")
+        Path mnt = allowOther ? tool.mount(mp, "-a", image.toString(), "-m", "/dev/sda", "-o", "allow_other")
                 : tool.mount(mp, "-a", image.toString(), "-m", "/dev/sda");
-    }
-
-    private void unmount(Path mnt) throws Exception {
-        MountTool.Result r = tool.guestunmount(mnt.toString());
-        assertEquals(0, r.exitCode(), r::toString);
-        tool.assertNoMountOrProcessLeft();
+        try {
+            check.run(mnt);
+        } finally {
+            MountTool.Result r = tool.guestunmount(mnt.toString());
+            assertEquals(0, r.exitCode(), r::toString);
+            tool.assertNoMountOrProcessLeft();
+        }
     }
 }
