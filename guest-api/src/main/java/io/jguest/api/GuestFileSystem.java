@@ -97,6 +97,15 @@ public interface GuestFileSystem {
     /** {@code fstat(2)} of an open file: what it is even when no name leads to it any more (link count 0). */
     FileAttributes fstat(long handle) throws GuestFsException;
 
+    /** {@code fchmod(2)} of an open file (which no name may lead to any more). */
+    void fchmod(long handle, int mode) throws GuestFsException;
+
+    /** {@code fchown(2)} of an open file; -1 leaves a value unchanged. */
+    void fchown(long handle, int uid, int gid) throws GuestFsException;
+
+    /** {@code futimens(2)} of an open file; {@link Timespec#NOW}/{@link Timespec#OMIT} work. */
+    void futimens(long handle, Timespec atime, Timespec mtime) throws GuestFsException;
+
     /** Closes the handle. Unknown handles give EBADF. */
     void release(long handle) throws GuestFsException;
 

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A file unlinked while open: libfuse 2 keeps it under a hidden name ({@code .fuse_hidden...})
  *       by renaming it; here that rename unlinks it in the guest instead, whose open handles keep
  *       it (POSIX): no hidden file in any listing, link count 0, data usable until the last close.
- *       Its attributes come from {@code fstat} of a guest handle.</li>
+ *       Its attributes come from {@code fstat} of a guest handle, and chmod, chown and utimens of it
+ *       go through that handle too.</li>
  *   <li>Over a {@link CaseInsensitiveFileSystem} (a Windows guest's drive letters) the cache is
  *       case-insensitive as well: all spellings of a name share its entries.</li>
  * </ul>
@@ -139,9 +140,14 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     /** The attributes of an unlinked open file, from a guest handle of it (link count 0). */
     private FileAttributes unlinkedAttributes(String hidden) throws GuestFsException {
+        return fs.fstat(unlinkedHandle(hidden).guestHandle);
+    }
+
+    /** An open handle of the unlinked file libfuse calls {@code hidden}. */
+    private OpenHandle unlinkedHandle(String hidden) throws GuestFsException {
         for (OpenHandle h : handles.values()) {
             if (h.path().equals(hidden)) {
-                return fs.fstat(h.guestHandle);
+                return h;
             }
         }
         throw noSuchFile(hidden);
@@ -754,20 +760,38 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public void chmod(String path, int mode) throws GuestFsException {
-        changeAttributes(path, () -> fs.chmod(path, mode));
+        changeAttributes(path, () -> fs.chmod(path, mode), h -> fs.fchmod(h, mode));
     }
 
     @Override
     public void chown(String path, int uid, int gid) throws GuestFsException {
-        changeAttributes(path, () -> fs.lchown(path, uid, gid));
+        changeAttributes(path, () -> fs.lchown(path, uid, gid), h -> fs.fchown(h, uid, gid));
     }
 
     @Override
     public void utimens(String path, Timespec atime, Timespec mtime) throws GuestFsException {
-        changeAttributes(path, () -> fs.utimens(path, atime, mtime));
+        changeAttributes(path, () -> fs.utimens(path, atime, mtime), h -> fs.futimens(h, atime, mtime));
     }
 
-    /** Sends the file's buffered writes first (they would change mtime, or drop setuid bits, after). */
+    @FunctionalInterface
+    private interface HandleRun {
+        void run(long guestHandle) throws GuestFsException;
+    }
+
+    /**
+     * Sends the file's buffered writes first (they would change mtime, or drop setuid bits, after).
+     * An unlinked open file (its hidden name) is changed through a guest handle of it.
+     */
+    private void changeAttributes(String path, GuestRun change, HandleRun unlinkedChange) throws GuestFsException {
+        changeAttributes(path, () -> {
+            if (unlinkedOpen.contains(path)) {
+                unlinkedChange.run(unlinkedHandle(path).guestHandle);
+            } else {
+                change.run();
+            }
+        });
+    }
+
     private void changeAttributes(String path, GuestRun change) throws GuestFsException {
         run(path, () -> {
             writable(path);

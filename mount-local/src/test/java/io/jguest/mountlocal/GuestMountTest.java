@@ -930,6 +930,13 @@ class GuestMountTest {
         assertEquals(0, a.nlink());
         assertEquals(5, a.size(), "buffered writes were sent first");
         assertEquals(0, m.fgetattr(hidden, fh).nlink());
+        Timespec stamp = new Timespec(1_500_000_000L, 5);
+        m.chmod(hidden, 0600);   // fchmod, fchown, futimens (and the kernel's setuid clearing) by name
+        m.chown(hidden, 1000, 100);
+        m.utimens(hidden, stamp, Timespec.OMIT);
+        FileAttributes changed = m.getattr(hidden);
+        assertEquals("600 1000:100", Integer.toOctalString(changed.permissions()) + " " + owner(changed));
+        assertEquals(stamp, changed.atime());
         m.write(hidden, fh, 5, " world".getBytes(), 6);
         assertEquals("hello world", new String(m.read(hidden, fh, 0, 100)));
         m.rename("/d", "/e", 0);   // the hidden name moves with its directory

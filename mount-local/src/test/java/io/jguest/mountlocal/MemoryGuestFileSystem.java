@@ -495,6 +495,30 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
     }
 
     @Override
+    public void fchmod(long handle, int mode) throws GuestFsException {
+        enter("fchmod", "#" + handle);
+        synchronized (this) {
+            chmod(handle(handle).node(), mode);
+        }
+    }
+
+    @Override
+    public void fchown(long handle, int uid, int gid) throws GuestFsException {
+        enter("fchown", "#" + handle);
+        synchronized (this) {
+            chown(handle(handle).node(), uid, gid);
+        }
+    }
+
+    @Override
+    public void futimens(long handle, Timespec atime, Timespec mtime) throws GuestFsException {
+        enter("futimens", "#" + handle);
+        synchronized (this) {
+            utimens(handle(handle).node(), atime, mtime);
+        }
+    }
+
+    @Override
     public void release(long handle) throws GuestFsException {
         enter("release", "#" + handle);
         synchronized (this) {
@@ -631,25 +655,31 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
     public void chmod(String path, int mode) throws GuestFsException {
         enter("chmod", path);
         synchronized (this) {
-            Node n = resolve(path);
-            n.mode = (n.mode & FileType.S_IFMT) | (mode & 07777);
-            n.ctime = now();
+            chmod(resolve(path), mode);
         }
+    }
+
+    private void chmod(Node n, int mode) {
+        n.mode = (n.mode & FileType.S_IFMT) | (mode & 07777);
+        n.ctime = now();
     }
 
     @Override
     public void lchown(String path, int uid, int gid) throws GuestFsException {
         enter("lchown", path);
         synchronized (this) {
-            Node n = resolve(path);
-            if (uid != -1) {
-                n.uid = uid;
-            }
-            if (gid != -1) {
-                n.gid = gid;
-            }
-            n.ctime = now();
+            chown(resolve(path), uid, gid);
         }
+    }
+
+    private void chown(Node n, int uid, int gid) {
+        if (uid != -1) {
+            n.uid = uid;
+        }
+        if (gid != -1) {
+            n.gid = gid;
+        }
+        n.ctime = now();
     }
 
     @Override
@@ -669,16 +699,19 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
     public void utimens(String path, Timespec atime, Timespec mtime) throws GuestFsException {
         enter("utimens", path);
         synchronized (this) {
-            Node n = resolve(path);
-            Timespec t = now();
-            if (!atime.isOmit()) {
-                n.atime = atime.isNow() ? t : atime;
-            }
-            if (!mtime.isOmit()) {
-                n.mtime = mtime.isNow() ? t : mtime;
-            }
-            n.ctime = t;
+            utimens(resolve(path), atime, mtime);
         }
+    }
+
+    private void utimens(Node n, Timespec atime, Timespec mtime) {
+        Timespec t = now();
+        if (!atime.isOmit()) {
+            n.atime = atime.isNow() ? t : atime;
+        }
+        if (!mtime.isOmit()) {
+            n.mtime = mtime.isNow() ? t : mtime;
+        }
+        n.ctime = t;
     }
 
     @Override

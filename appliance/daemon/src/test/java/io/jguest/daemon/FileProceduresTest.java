@@ -153,6 +153,22 @@ class FileProceduresTest {
         }
 
         @Test
+        void fchmodFchownFutimensChangeAnOpenFileWithNoNameLeft() throws Exception {
+            long h = call(new Calls.Open("/gone.txt", O_CREAT | O_EXCL | O_RDWR, 0644));
+            call(new Calls.Unlink("/gone.txt"));
+            Timespec stamp = new Timespec(1_500_000_000L, 123_456_789);
+            call(new Calls.Fchmod(h, 0600));
+            call(new Calls.Futimens(h, Timespec.OMIT, stamp));
+            call(new Calls.Fchown(h, -1, -1));
+            FileAttributes a = call(new Calls.Fstat(h));
+            assertEquals(0600, a.permissions());
+            assertEquals(stamp, a.mtime());
+            assertEquals(0, a.nlink());
+            call(new Calls.Release(h));
+            assertErrno(Errno.EBADF, new Calls.Fchmod(h, 0644));
+        }
+
+        @Test
         void createOpensCreatesAndReturnsTheAttributes() throws Exception {
             OpenFile f = call(new Calls.Create("/c.txt", O_CREAT | O_EXCL | O_RDWR, 0640, -1, -1));
             assertEquals(FileType.REGULAR, f.attributes().type());

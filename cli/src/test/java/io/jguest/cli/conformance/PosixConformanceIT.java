@@ -349,6 +349,30 @@ class PosixConformanceIT {
     }
 
     @Test
+    void anUnlinkedOpenFileIsStillChangedThroughItsDescriptor(TestInfo test) throws Exception {
+        requires(Feature.OWNERS);
+        Path d = dir(test, 0777);
+        Path f = file(d, "setuid", "data", S_ISUID | S_ISGID | 0777);
+        // the kernel clears the bits of root's file written by another user with a chmod of the unlinked file
+        assertEquals("777 0", Python.run(NOBODY, """
+                fd = os.open(sys.argv[1], os.O_RDWR)
+                os.unlink(sys.argv[1])
+                os.write(fd, b"x")
+                s = os.fstat(fd)
+                print("%o" % stat.S_IMODE(s.st_mode), s.st_nlink)
+                os.close(fd)
+                """, f));
+        assertEquals("600 1234:1234 1000000000000000000 1100000000000000000 0", Python.run(ROOT, OPEN_AND_UNLINK + """
+                os.fchmod(fd, 0o600)
+                os.fchown(fd, 1234, 1234)
+                os.utime(fd, ns=(1_000_000_000_000_000_000, 1_100_000_000_000_000_000))
+                s = os.fstat(fd)
+                print("%o %d:%d" % (stat.S_IMODE(s.st_mode), s.st_uid, s.st_gid), s.st_atime_ns, s.st_mtime_ns, s.st_nlink)
+                os.close(fd)
+                """, d));
+    }
+
+    @Test
     void aDirectoryHoldingOnlyAnUnlinkedOpenFileCanBeMovedAndRemoved(TestInfo test) throws Exception {
         requires(Feature.UNLINKED_OPEN_HAS_NO_NAME);
         Path d = dir(test, 0755);

@@ -215,6 +215,35 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
         return handles.use(handle, fd -> Libc.fstatat(fd, "", AT_EMPTY_PATH));
     }
 
+    /** Through {@code /proc/self/fd/N}: {@code fchmodat} has no AT_EMPTY_PATH before Linux 6.6. */
+    @Override
+    public void fchmod(long handle, int mode) throws GuestFsException {
+        handles.use(handle, fd -> {
+            Libc.fchmodat(AT_FDCWD, procPath(fd), mode & 07777, 0);
+            return null;
+        });
+    }
+
+    @Override
+    public void fchown(long handle, int uid, int gid) throws GuestFsException {
+        handles.use(handle, fd -> {
+            Libc.fchownat(fd, "", uid, gid, AT_EMPTY_PATH);
+            return null;
+        });
+    }
+
+    @Override
+    public void futimens(long handle, Timespec atime, Timespec mtime) throws GuestFsException {
+        handles.use(handle, fd -> {
+            Libc.utimensat(AT_FDCWD, procPath(fd), atime, mtime, 0);
+            return null;
+        });
+    }
+
+    private static String procPath(int fd) {
+        return "/proc/self/fd/" + fd;
+    }
+
     @Override
     public void release(long handle) throws GuestFsException {
         handles.release(handle);
