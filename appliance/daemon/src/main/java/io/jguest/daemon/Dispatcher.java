@@ -270,6 +270,19 @@ public final class Dispatcher {
                 files.fsync(c.handle(), c.dataOnly());
                 yield null;
             }
+            case Calls.Fstat c -> files.fstat(c.handle());
+            case Calls.Fchmod c -> {
+                files.fchmod(c.handle(), c.mode());
+                yield null;
+            }
+            case Calls.Fchown c -> {
+                files.fchown(c.handle(), c.uid(), c.gid());
+                yield null;
+            }
+            case Calls.Futimens c -> {
+                files.futimens(c.handle(), c.atime(), c.mtime());
+                yield null;
+            }
             case Calls.Ftruncate c -> {
                 files.ftruncate(c.handle(), c.size());
                 yield null;

@@ -21,7 +21,7 @@ public final class Tool {
         return run(Map.of(), null, List.of(command));
     }
 
-    static Result run(Map<String, String> env, Path stdinFile, List<String> command) {
+    public static Result run(Map<String, String> env, Path stdinFile, List<String> command) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectInput(stdinFile == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
@@ -59,7 +59,7 @@ public final class Tool {
         }
     }
 
-    static List<String> cmd(Object... parts) {
+    public static List<String> cmd(Object... parts) {
         List<String> out = new ArrayList<>();
         for (Object p : parts) {
             out.add(p.toString());
