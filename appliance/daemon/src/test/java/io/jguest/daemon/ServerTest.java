@@ -70,8 +70,12 @@ class ServerTest {
         Pipe replies = Pipe.open();
         toServer = Channels.newOutputStream(calls.sink());
         host = new FrameCodec(Channels.newInputStream(replies.source()), toServer);
-        Server server = new Server(new FrameChannel(Channels.newInputStream(calls.source()), replies.sink()), new Dispatcher(files, new BarrierSession(),
-                () -> prepared.set(true)), 8);
+        serve(new FrameChannel(Channels.newInputStream(calls.source()), replies.sink()));
+    }
+
+    /** A server with 8 workers on {@code channel}: its hello, then serving, in the background ({@link #serving}). */
+    private void serve(FrameChannel channel) {
+        Server server = new Server(channel, new Dispatcher(files, new BarrierSession(), () -> prepared.set(true)), 8);
         serving = CompletableFuture.supplyAsync(() -> {
             try {
                 server.sendHello(SystemInfo.hello(List.of("test")));
@@ -166,15 +170,7 @@ class ServerTest {
             host = new FrameCodec(cat.getInputStream(), toServer);
             FrameChannel channel = new FrameChannel(Channels.newInputStream(calls.source()), replies.getChannel(),
                     Wire.MAX_FRAME, fd);
-            Server server = new Server(channel, new Dispatcher(files, new BarrierSession(), () -> prepared.set(true)), 8);
-            serving = CompletableFuture.supplyAsync(() -> {
-                try {
-                    server.sendHello(SystemInfo.hello(List.of("test")));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                return server.serve();
-            });
+            serve(channel);
             assertTimeoutPreemptively(LIMIT, this::readsAndWritesTravelWholeAndInOrder);
             assertTrue(channel.splicing(), "the replies were copied, not spliced");
             toServer.close();
