@@ -58,13 +58,18 @@ public interface GuestFileSystem {
 
     /**
      * Creates (or opens, without {@code O_EXCL}) a regular file and returns its handle with its
-     * attributes, owned by {@code uid}/{@code gid} when they are not -1: what FUSE {@code create}
-     * needs. {@code flags} should contain {@link OpenFlags#O_CREAT}. The default costs three calls;
-     * the appliance answers it in one round trip.
+     * attributes, owned by {@code uid}/{@code gid} when they are not -1, as if that user had made it:
+     * under a setgid directory the file keeps the directory's group instead of {@code gid}. What FUSE
+     * {@code create} needs. {@code flags} should contain {@link OpenFlags#O_CREAT}. The default costs
+     * up to four calls; the appliance answers it in one round trip.
      */
     default OpenFile create(String path, int flags, int mode, int uid, int gid) throws GuestFsException {
         long handle = open(path, flags | OpenFlags.O_CREAT, mode);
         try {
+            int slash = path.lastIndexOf('/');
+            if (gid != -1 && slash >= 0 && (lstat(slash == 0 ? "/" : path.substring(0, slash)).mode() & 02000) != 0) {
+                gid = -1;
+            }
             if (uid != -1 || gid != -1) {
                 lchown(path, uid, gid);
             }
@@ -88,6 +93,18 @@ public interface GuestFileSystem {
     void fsync(long handle, boolean dataOnly) throws GuestFsException;
 
     void ftruncate(long handle, long size) throws GuestFsException;
+
+    /** {@code fstat(2)} of an open file: what it is even when no name leads to it any more (link count 0). */
+    FileAttributes fstat(long handle) throws GuestFsException;
+
+    /** {@code fchmod(2)} of an open file (which no name may lead to any more). */
+    void fchmod(long handle, int mode) throws GuestFsException;
+
+    /** {@code fchown(2)} of an open file; -1 leaves a value unchanged. */
+    void fchown(long handle, int uid, int gid) throws GuestFsException;
+
+    /** {@code futimens(2)} of an open file; {@link Timespec#NOW}/{@link Timespec#OMIT} work. */
+    void futimens(long handle, Timespec atime, Timespec mtime) throws GuestFsException;
 
     /** Closes the handle. Unknown handles give EBADF. */
     void release(long handle) throws GuestFsException;

@@ -247,6 +247,26 @@ public final class CaseInsensitiveFileSystem implements GuestFileSystem {
     }
 
     @Override
+    public FileAttributes fstat(long handle) throws GuestFsException {
+        return fs.fstat(handle);
+    }
+
+    @Override
+    public void fchmod(long handle, int mode) throws GuestFsException {
+        fs.fchmod(handle, mode);
+    }
+
+    @Override
+    public void fchown(long handle, int uid, int gid) throws GuestFsException {
+        fs.fchown(handle, uid, gid);
+    }
+
+    @Override
+    public void futimens(long handle, Timespec atime, Timespec mtime) throws GuestFsException {
+        fs.futimens(handle, atime, mtime);
+    }
+
+    @Override
     public void release(long handle) throws GuestFsException {
         fs.release(handle);
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,17 @@ import org.slf4j.LoggerFactory;
  *       a time). Buffered writes of a file are sent before anything reads it, stats it or changes
  *       its metadata.</li>
  *   <li>On a read-only mount every change is EROFS without a round trip.</li>
+ *   <li>A name longer than {@link #NAME_MAX} UTF-16 units is ENAMETOOLONG without a round trip
+ *       (FUSE lets names of up to 1024 bytes through). Longer than 255 bytes but not than 255 units
+ *       is the guest filesystem's decision: ext4 refuses it, FAT and NTFS, which count UTF-16 units,
+ *       accept it.</li>
+ *   <li>New nodes belong to the caller; under a setgid directory their group is the directory's
+ *       (the guest kernel's inheritance is left alone).</li>
+ *   <li>A file unlinked while open: libfuse 2 keeps it under a hidden name ({@code .fuse_hidden...})
+ *       by renaming it; here that rename unlinks it in the guest instead, whose open handles keep
+ *       it (POSIX): no hidden file in any listing, link count 0, data usable until the last close.
+ *       Its attributes come from {@code fstat} of a guest handle, and chmod, chown and utimens of it
+ *       go through that handle too.</li>
  *   <li>Over a {@link CaseInsensitiveFileSystem} (a Windows guest's drive letters) the cache is
  *       case-insensitive as well: all spellings of a name share its entries.</li>
  * </ul>
@@ -63,6 +75,11 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private static final int W_OK = 2;
     private static final int X_OK = 1;
     private static final int RENAME_EXCHANGE = 2;
+    private static final int S_ISGID = 02000;
+    /** Longest name, in UTF-16 units, that any filesystem the appliance mounts accepts. */
+    static final int NAME_MAX = 255;
+    /** The name libfuse 2 gives a file it keeps because it was unlinked while open ({@code hide_node}). */
+    private static final Pattern HIDDEN = Pattern.compile("\\.fuse_hidden[0-9a-f]{16}");
 
     @FunctionalInterface
     private interface GuestCall<T> {
@@ -84,6 +101,8 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private final ExecutorService io;
     private final Map<Long, OpenHandle> handles = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
+    /** Hidden names of unlinked open files (see {@link #hide}): no entry in the guest has them. */
+    private final Set<String> unlinkedOpen = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final OpenHandle.Listener sent = this::dataSent;
@@ -106,7 +125,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     public FileAttributes getattr(String path) throws GuestFsException {
         return call(path, () -> {
             flushFile(path, -1);
-            return attributes(path);
+            return unlinkedOpen.contains(path) ? unlinkedAttributes(path) : attributes(path);
         });
     }
 
@@ -115,8 +134,23 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         return call(path, () -> {
             OpenHandle h = handle(fh, path);
             flushFile(h.path(), h.ino());
-            return attributes(h.path());
+            return path == null || unlinkedOpen.contains(h.path()) ? fs.fstat(h.guestHandle) : attributes(h.path());
         });
+    }
+
+    /** The attributes of an unlinked open file, from a guest handle of it (link count 0). */
+    private FileAttributes unlinkedAttributes(String hidden) throws GuestFsException {
+        return fs.fstat(unlinkedHandle(hidden).guestHandle);
+    }
+
+    /** An open handle of the unlinked file libfuse calls {@code hidden}. */
+    private OpenHandle unlinkedHandle(String hidden) throws GuestFsException {
+        for (OpenHandle h : handles.values()) {
+            if (h.path().equals(hidden)) {
+                return h;
+            }
+        }
+        throw noSuchFile(hidden);
     }
 
     private FileAttributes attributes(String path) throws GuestFsException {
@@ -178,6 +212,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     @Override
     public List<DirEntry> readdir(String path) throws GuestFsException {
         return call(path, () -> {
+            named(path);
             MetadataCache.Listing cached = cache.listing(path);
             if (cached == null && prefetcher != null) {
                 prefetcher.awaitRunning(path);
@@ -387,6 +422,9 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             if (h == null) {
                 throw new GuestFsException(Errno.EBADF, path, "no open file " + fh);
             }
+            if (path == null && handles.values().stream().noneMatch(o -> o.path().equals(h.path()))) {
+                unlinkedOpen.remove(h.path());   // no name for libfuse to unlink after this last close
+            }
             if (h.clean()) {
                 CompletableFuture<Void> f = new CompletableFuture<>();
                 releasing.add(f);
@@ -430,6 +468,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     public void truncate(String path, long size) throws GuestFsException {
         run(path, () -> {
             writable(path);
+            named(path);
             flushFile(path, -1);
             try {
                 fs.truncate(path, size);
@@ -483,8 +522,10 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             writable(path);
             try {
                 make.run();
-                if (caller.uid() != 0 || caller.gid() != 0) {
-                    fs.lchown(path, owner(caller.uid()), owner(caller.gid()));
+                int uid = owner(caller.uid());
+                int gid = group(path, caller);
+                if (uid != -1 || gid != -1) {
+                    fs.lchown(path, uid, gid);
                 }
             } catch (GuestFsException | RuntimeException e) {
                 cache.invalidateEntry(path);
@@ -515,6 +556,19 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         return id == 0 ? -1 : id;
     }
 
+    /**
+     * The group to give a new node of {@code caller}: -1 (the guest's choice) under a setgid
+     * directory, whose group the guest kernel passes on (with the setgid bit, to a directory).
+     * ({@link GuestFileSystem#create} applies the same rule itself, without a round trip.)
+     */
+    private int group(String path, Caller caller) throws GuestFsException {
+        if (owner(caller.gid()) == -1) {
+            return -1;
+        }
+        FileAttributes parent = attributes(MetadataCache.parent(path));
+        return (parent.mode() & S_ISGID) != 0 ? -1 : caller.gid();
+    }
+
     @Override
     public void rmdir(String path) throws GuestFsException {
         run(path, () -> {
@@ -533,23 +587,58 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     public void unlink(String path) throws GuestFsException {
         run(path, () -> {
             writable(path);
-            FileAttributes before = cache.peekAttrs(path);
-            try {
-                fs.unlink(path);
-            } catch (GuestFsException | RuntimeException e) {
-                cache.invalidateEntry(path);
-                linkCountChanged(before);
-                throw e;
+            if (unlinkedOpen.remove(path)) {
+                return;   // libfuse drops the hidden name of a file unlinked while open at its last close
             }
-            cache.entryRemoved(path, false);
-            linkCountChanged(before);
+            unlinkInGuest(path);
         });
+    }
+
+    private void unlinkInGuest(String path) throws GuestFsException {
+        FileAttributes before = cache.peekAttrs(path);
+        try {
+            fs.unlink(path);
+        } catch (GuestFsException | RuntimeException e) {
+            cache.invalidateEntry(path);
+            linkCountChanged(before);
+            throw e;
+        }
+        cache.entryRemoved(path, false);
+        linkCountChanged(before);
+    }
+
+    /**
+     * libfuse 2 renames a file unlinked (or renamed over) while open to a hidden name and unlinks that
+     * at the last close. The guest can do better: unlink it there, where its open handles keep it, and
+     * remember the hidden name for libfuse's later calls (getattr answers from the open handles).
+     * True when {@code from} was such a file; a rename to a hidden name of a file not open here is an
+     * ordinary rename.
+     */
+    private boolean hide(String from, String to, int flags) throws GuestFsException {
+        if (flags != 0 || !HIDDEN.matcher(MetadataCache.name(to)).matches()) {
+            return false;
+        }
+        List<OpenHandle> open = handles.values().stream().filter(h -> h.path().equals(from)).toList();
+        if (open.isEmpty()) {
+            return false;
+        }
+        flushFile(from, -1);
+        unlinkInGuest(from);
+        unlinkedOpen.add(to);
+        for (OpenHandle h : open) {
+            h.path(to);
+        }
+        return true;
     }
 
     @Override
     public void rename(String from, String to, int flags) throws GuestFsException {
         run(from, () -> {
             writable(from);
+            checkNameLengths(to);
+            if (hide(from, to, flags)) {
+                return;
+            }
             FileAttributes source = cache.peekAttrs(from);
             FileAttributes target = cache.peekAttrs(to);
             DirEntry moved = cache.entry(from);
@@ -570,6 +659,12 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             }
             for (OpenHandle h : handles.values()) {
                 h.path(renamed(h.path(), from, to, flags));
+            }
+            List<String> hidden = List.copyOf(unlinkedOpen);   // libfuse names them under the new path now
+            List<String> hiddenNow = hidden.stream().map(p -> renamed(p, from, to, flags)).toList();
+            if (!hidden.equals(hiddenNow)) {
+                unlinkedOpen.removeAll(hidden);
+                unlinkedOpen.addAll(hiddenNow);
             }
             if (!distinct) {
                 forget(from, source);
@@ -628,6 +723,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     public void link(String existing, String newPath) throws GuestFsException {
         run(newPath, () -> {
             writable(newPath);
+            checkNameLengths(existing);
             FileAttributes before = cache.peekAttrs(existing);
             try {
                 fs.link(existing, newPath);
@@ -664,23 +760,42 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public void chmod(String path, int mode) throws GuestFsException {
-        changeAttributes(path, () -> fs.chmod(path, mode));
+        changeAttributes(path, () -> fs.chmod(path, mode), h -> fs.fchmod(h, mode));
     }
 
     @Override
     public void chown(String path, int uid, int gid) throws GuestFsException {
-        changeAttributes(path, () -> fs.lchown(path, uid, gid));
+        changeAttributes(path, () -> fs.lchown(path, uid, gid), h -> fs.fchown(h, uid, gid));
     }
 
     @Override
     public void utimens(String path, Timespec atime, Timespec mtime) throws GuestFsException {
-        changeAttributes(path, () -> fs.utimens(path, atime, mtime));
+        changeAttributes(path, () -> fs.utimens(path, atime, mtime), h -> fs.futimens(h, atime, mtime));
     }
 
-    /** Sends the file's buffered writes first (they would change mtime, or drop setuid bits, after). */
+    @FunctionalInterface
+    private interface HandleRun {
+        void run(long guestHandle) throws GuestFsException;
+    }
+
+    /**
+     * Sends the file's buffered writes first (they would change mtime, or drop setuid bits, after).
+     * An unlinked open file (its hidden name) is changed through a guest handle of it.
+     */
+    private void changeAttributes(String path, GuestRun change, HandleRun unlinkedChange) throws GuestFsException {
+        changeAttributes(path, () -> {
+            if (unlinkedOpen.contains(path)) {
+                unlinkedChange.run(unlinkedHandle(path).guestHandle);
+            } else {
+                change.run();
+            }
+        });
+    }
+
     private void changeAttributes(String path, GuestRun change) throws GuestFsException {
         run(path, () -> {
             writable(path);
+            named(path);
             flushFile(path, -1);
             try {
                 change.run();
@@ -758,6 +873,30 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         return new GuestFsException(Errno.EROFS, path, "read-only mount");
     }
 
+    /** ENAMETOOLONG for a name longer than {@link #NAME_MAX} UTF-16 units: no filesystem has it, none may get it. */
+    private static void checkNameLengths(String path) throws GuestFsException {
+        if (path == null || path.length() <= NAME_MAX) {
+            return;
+        }
+        int start = 0;
+        for (int i = 0; i <= path.length(); i++) {
+            if (i == path.length() || path.charAt(i) == '/') {
+                if (i - start > NAME_MAX) {
+                    throw new GuestFsException(Errno.ENAMETOOLONG, path, "a name is longer than " + NAME_MAX
+                            + " characters");
+                }
+                start = i + 1;
+            }
+        }
+    }
+
+    /** libfuse passes a null path for a node no name leads to: only the operations on open files handle it. */
+    private static void named(String path) throws GuestFsException {
+        if (path == null) {
+            throw new GuestFsException(Errno.ENOENT, null, "no name leads to it any more");
+        }
+    }
+
     private static GuestFsException noSuchFile(String path) {
         return new GuestFsException(Errno.ENOENT, path, "no such file or directory");
     }
@@ -766,6 +905,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         if (closed.get()) {
             throw new GuestFsException(Errno.EIO, path, "the mount is closed");
         }
+        checkNameLengths(path);
         try {
             return body.run();
         } catch (GuestFsException e) {

@@ -15,7 +15,10 @@ import java.util.List;
  * to the kernel (negated); any other exception becomes EIO there.
  *
  * <p>Called from several libfuse threads at once: implementations are thread-safe. {@code fh} is the
- * value {@link #open}/{@link #create}/{@link #opendir} returned for that open file.
+ * value {@link #open}/{@link #create} returned for that open file. The operations on an open file
+ * ({@link #fgetattr}, {@link #read}, {@link #write}, {@link #flush}, {@link #fsync},
+ * {@link #ftruncate}, {@link #release}) get a null path when no name leads to the file any more;
+ * any other operation then answers ENOENT.
  */
 public interface MountOperations {
     FileAttributes getattr(String path) throws GuestFsException;

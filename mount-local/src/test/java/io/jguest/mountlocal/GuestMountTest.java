@@ -866,4 +866,117 @@ class GuestMountTest {
         assertEquals(List.of("f"), names(traced.readdir("/")));
         assertTrue(TracingOperations.describe(new byte[3]).contains("3 bytes"));
     }
+
+    @Test
+    @DisplayName("a name over 255 characters is ENAMETOOLONG without a round trip; a longer UTF-8 one is the guest's call")
+    void namesTooLong() throws Exception {
+        fs.dirs("/d");
+        GuestMount m = mount();
+        fs.resetCalls();
+        String tooLong = "/d/" + "n".repeat(256);
+        assertEquals(Errno.ENAMETOOLONG, errno(() -> m.getattr(tooLong)));
+        assertEquals(Errno.ENAMETOOLONG, errno(() -> m.create(tooLong, WR, 0644, USER)));
+        assertEquals(Errno.ENAMETOOLONG, errno(() -> m.mkdir(tooLong + "/below", 0755, USER)));
+        assertEquals(Errno.ENAMETOOLONG, errno(() -> m.symlink("x", tooLong, USER)));
+        assertEquals(Errno.ENAMETOOLONG, errno(() -> m.rename("/d", tooLong, 0)));
+        assertEquals(Errno.ENAMETOOLONG, errno(() -> m.link("/d", tooLong)));
+        assertEquals(0, fs.totalCalls(), fs.callCounts().toString());
+        // 255 characters, 510 bytes of UTF-8: FAT and NTFS take it (ext4 would refuse), so it is sent
+        String wide = "/d/" + "é".repeat(255);
+        m.release(wide, m.create(wide, WR, 0644, USER));
+        assertEquals(List.of("é".repeat(255)), names(m.readdir("/d")));
+    }
+
+    @Test
+    @DisplayName("new nodes of a user belong to the user, with the group of a setgid parent")
+    void setgidParentGivesItsGroup() throws Exception {
+        fs.dirs("/plain", "/shared");
+        fs.lchown("/shared", -1, 1234);
+        fs.chmod("/shared", 02777);
+        GuestMount m = mount();
+        m.release("/plain/f", m.create("/plain/f", WR, 0644, USER));
+        m.mkdir("/plain/d", 0755, USER);
+        m.release("/shared/f", m.create("/shared/f", WR, 0644, USER));
+        m.mkdir("/shared/d", 0755, USER);
+        m.mkdir("/shared/d/inner", 0755, USER);
+        m.symlink("f", "/shared/l", USER);
+        for (String p : List.of("/plain/f", "/plain/d")) {
+            assertEquals(USER.uid() + ":" + USER.gid(), owner(m.getattr(p)), p);
+        }
+        for (String p : List.of("/shared/f", "/shared/d", "/shared/d/inner", "/shared/l")) {
+            assertEquals(USER.uid() + ":1234", owner(m.getattr(p)), p);
+        }
+        assertEquals(02755, m.getattr("/shared/d").permissions(), "a directory keeps the inherited setgid bit");
+        assertEquals(02755, m.getattr("/shared/d/inner").permissions());
+    }
+
+    private static String owner(FileAttributes a) {
+        return a.uid() + ":" + a.gid();
+    }
+
+    @Test
+    @DisplayName("a file unlinked while open: libfuse's hiding rename unlinks it in the guest; it stays usable")
+    void unlinkedWhileOpen() throws Exception {
+        fs.dirs("/d");
+        GuestMount m = mount();
+        long fh = m.create("/d/f", RW, 0644, Caller.ROOT);
+        m.write("/d/f", fh, 0, "hello".getBytes(), 5);
+        String hidden = "/d/.fuse_hidden0000000500000001";
+        assertEquals(Errno.ENOENT, errno(() -> m.getattr(hidden)), "libfuse looks for an unused hidden name first");
+        m.rename("/d/f", hidden, 0);   // what libfuse 2 does for unlink("/d/f") while it is open
+        assertEquals(List.of(), names(m.readdir("/d")));
+        assertEquals(List.of(), fs.names("/d"), "nothing hidden in the guest");
+        FileAttributes a = m.getattr(hidden);
+        assertEquals(0, a.nlink());
+        assertEquals(5, a.size(), "buffered writes were sent first");
+        assertEquals(0, m.fgetattr(hidden, fh).nlink());
+        Timespec stamp = new Timespec(1_500_000_000L, 5);
+        m.chmod(hidden, 0600);   // fchmod, fchown, futimens (and the kernel's setuid clearing) by name
+        m.chown(hidden, 1000, 100);
+        m.utimens(hidden, stamp, Timespec.OMIT);
+        FileAttributes changed = m.getattr(hidden);
+        assertEquals("600 1000:100", Integer.toOctalString(changed.permissions()) + " " + owner(changed));
+        assertEquals(stamp, changed.atime());
+        m.write(hidden, fh, 5, " world".getBytes(), 6);
+        assertEquals("hello world", new String(m.read(hidden, fh, 0, 100)));
+        m.rename("/d", "/e", 0);   // the hidden name moves with its directory
+        String moved = "/e/.fuse_hidden0000000500000001";
+        assertEquals(0, m.getattr(moved).nlink());
+        assertEquals(11, m.fgetattr(moved, fh).size());
+        m.rmdir("/e");
+        // now no name leads to the file: libfuse (nullpath_ok) passes a null path
+        m.write(null, fh, 11, "!".getBytes(), 1);
+        assertEquals("hello world!", new String(m.read(null, fh, 0, 100)));
+        m.ftruncate(null, fh, 5);
+        assertEquals(5, m.fgetattr(null, fh).size());
+        assertEquals(Errno.ENOENT, errno(() -> m.chmod(null, 0600)));
+        assertEquals(Errno.ENOENT, errno(() -> m.readdir(null)));
+        m.flush(null, fh);
+        m.release(null, fh);   // without a name libfuse unlinks no hidden name: forgotten here
+        assertEquals(Errno.ENOENT, errno(() -> m.getattr(moved)));
+        mount.settle();
+        assertEquals(0, fs.openHandles());
+    }
+
+    @Test
+    @DisplayName("renaming over an open file keeps the open file's data; a hidden-looking name of a closed file is a plain rename")
+    void renameOverAnOpenFile() throws Exception {
+        fs.put("/target", "old".getBytes());
+        fs.put("/source", "new".getBytes());
+        fs.put("/closed", "c".getBytes());
+        GuestMount m = mount();
+        long fh = m.open("/target", RW);
+        String hidden = "/.fuse_hidden0000000700000002";
+        m.rename("/target", hidden, 0);   // libfuse hides the open target first
+        m.rename("/source", "/target", 0);
+        assertEquals("old", new String(m.read(hidden, fh, 0, 100)));
+        assertEquals(0, m.fgetattr(hidden, fh).nlink());
+        assertEquals("new", new String(fs.content("/target")));
+        m.release(hidden, fh);
+        long unlinks = fs.calls("unlink");
+        m.unlink(hidden);   // libfuse, after the last close
+        assertEquals(unlinks, fs.calls("unlink"), "the hidden name was never in the guest");
+        m.rename("/closed", "/.fuse_hidden0000000900000003", 0);
+        assertEquals(List.of(".fuse_hidden0000000900000003", "target"), fs.names("/"));
+    }
 }

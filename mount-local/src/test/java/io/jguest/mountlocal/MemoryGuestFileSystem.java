@@ -21,13 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An in-memory POSIX tree behind the {@link GuestFileSystem} contract: inodes with modes, owners,
- * nanosecond times, link counts, hard links, symlinks, device nodes, xattrs and open handles, with
- * the errors a Linux guest gives. Counts calls per method (one per round trip, as the appliance
+ * nanosecond times, link counts, hard links, symlinks, device nodes, xattrs, open handles (which keep
+ * an unlinked file) and setgid directories, with the errors a Linux guest gives. Counts calls per method (one per round trip, as the appliance
  * answers {@code create} and {@code readdirPlusMany} in one), and can be told to fail or to delay.
  */
 final class MemoryGuestFileSystem implements GuestFileSystem {
     private static final int XATTR_CREATE = 1;
     private static final int XATTR_REPLACE = 2;
+    private static final int S_ISGID = 02000;
 
     private static final class Node {
         final long ino;
@@ -161,6 +162,11 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
         return Arrays.copyOf(n.data, (int) n.size);
     }
 
+    /** The names in a directory, sorted, read directly (not counted). */
+    synchronized List<String> names(String dir) throws GuestFsException {
+        return new ArrayList<>(resolve(dir).children.keySet());
+    }
+
     /** Attributes read directly (not counted). */
     synchronized FileAttributes stat(String path) throws GuestFsException {
         return resolve(path).attrs();
@@ -247,6 +253,12 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
             throw err(Errno.EEXIST, path);
         }
         Node n = new Node(nextIno++, mode, now());
+        if ((p.mode & S_ISGID) != 0) {   // Linux: a setgid directory passes its group on, and its bit to directories
+            n.gid = p.gid;
+            if (n.isDir()) {
+                n.mode |= S_ISGID;
+            }
+        }
         p.children.put(name, n);
         if (n.isDir()) {
             p.nlink++;
@@ -404,7 +416,7 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
             if (uid != -1) {
                 n.uid = uid;
             }
-            if (gid != -1) {
+            if (gid != -1 && (parentDir(path).mode & S_ISGID) == 0) {
                 n.gid = gid;
             }
             return new OpenFile(of.handle(), n.attrs());
@@ -471,6 +483,38 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
             Node n = handle(handle).node();
             setSize(n, size);
             touch(n);
+        }
+    }
+
+    @Override
+    public FileAttributes fstat(long handle) throws GuestFsException {
+        enter("fstat", "#" + handle);
+        synchronized (this) {
+            return handle(handle).node().attrs();
+        }
+    }
+
+    @Override
+    public void fchmod(long handle, int mode) throws GuestFsException {
+        enter("fchmod", "#" + handle);
+        synchronized (this) {
+            chmod(handle(handle).node(), mode);
+        }
+    }
+
+    @Override
+    public void fchown(long handle, int uid, int gid) throws GuestFsException {
+        enter("fchown", "#" + handle);
+        synchronized (this) {
+            chown(handle(handle).node(), uid, gid);
+        }
+    }
+
+    @Override
+    public void futimens(long handle, Timespec atime, Timespec mtime) throws GuestFsException {
+        enter("futimens", "#" + handle);
+        synchronized (this) {
+            utimens(handle(handle).node(), atime, mtime);
         }
     }
 
@@ -611,25 +655,31 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
     public void chmod(String path, int mode) throws GuestFsException {
         enter("chmod", path);
         synchronized (this) {
-            Node n = resolve(path);
-            n.mode = (n.mode & FileType.S_IFMT) | (mode & 07777);
-            n.ctime = now();
+            chmod(resolve(path), mode);
         }
+    }
+
+    private void chmod(Node n, int mode) {
+        n.mode = (n.mode & FileType.S_IFMT) | (mode & 07777);
+        n.ctime = now();
     }
 
     @Override
     public void lchown(String path, int uid, int gid) throws GuestFsException {
         enter("lchown", path);
         synchronized (this) {
-            Node n = resolve(path);
-            if (uid != -1) {
-                n.uid = uid;
-            }
-            if (gid != -1) {
-                n.gid = gid;
-            }
-            n.ctime = now();
+            chown(resolve(path), uid, gid);
         }
+    }
+
+    private void chown(Node n, int uid, int gid) {
+        if (uid != -1) {
+            n.uid = uid;
+        }
+        if (gid != -1) {
+            n.gid = gid;
+        }
+        n.ctime = now();
     }
 
     @Override
@@ -649,16 +699,19 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
     public void utimens(String path, Timespec atime, Timespec mtime) throws GuestFsException {
         enter("utimens", path);
         synchronized (this) {
-            Node n = resolve(path);
-            Timespec t = now();
-            if (!atime.isOmit()) {
-                n.atime = atime.isNow() ? t : atime;
-            }
-            if (!mtime.isOmit()) {
-                n.mtime = mtime.isNow() ? t : mtime;
-            }
-            n.ctime = t;
+            utimens(resolve(path), atime, mtime);
         }
+    }
+
+    private void utimens(Node n, Timespec atime, Timespec mtime) {
+        Timespec t = now();
+        if (!atime.isOmit()) {
+            n.atime = atime.isNow() ? t : atime;
+        }
+        if (!mtime.isOmit()) {
+            n.mtime = mtime.isNow() ? t : mtime;
+        }
+        n.ctime = t;
     }
 
     @Override

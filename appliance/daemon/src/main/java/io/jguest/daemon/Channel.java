@@ -15,16 +15,17 @@ import java.util.stream.Stream;
 
 /**
  * The byte stream the daemon serves: the virtio-serial port, or stdin/stdout; unbuffered (the
- * {@link FrameChannel} buffers). Reads and writes go through two objects on the one descriptor: a
+ * {@link FrameChannel} buffers). {@code fd} is the port's descriptor number, for {@code splice(2)}
+ * onto it (-1: unknown, no splicing). Reads and writes go through two objects on the one descriptor: a
  * {@code FileChannel} serializes its reads and writes, and the reader blocks in a read while workers
  * write replies.
  */
-record Channel(String name, InputStream in, WritableByteChannel out) {
+record Channel(String name, InputStream in, WritableByteChannel out, int fd) {
     /** stdin/stdout; {@code System.out} is pointed at stderr so that no stray print corrupts the stream. */
     static Channel stdio() {
         WritableByteChannel out = new FileOutputStream(FileDescriptor.out).getChannel();
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-        return new Channel("stdio", new FileInputStream(FileDescriptor.in), out);
+        return new Channel("stdio", new FileInputStream(FileDescriptor.in), out, -1);
     }
 
     /**
@@ -39,7 +40,7 @@ record Channel(String name, InputStream in, WritableByteChannel out) {
                 RandomAccessFile file = new RandomAccessFile(device.toFile(), "rw");
                 FileDescriptor fd = file.getFD();
                 return new Channel(device.toString(), new FileInputStream(fd),
-                        new FileOutputStream(fd).getChannel());
+                        new FileOutputStream(fd).getChannel(), descriptorOf(device));
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException("no virtio-serial port named " + portName + " under " + virtioPorts);
@@ -51,6 +52,34 @@ record Channel(String name, InputStream in, WritableByteChannel out) {
                 throw new IOException("interrupted while waiting for " + portName, e);
             }
         }
+    }
+
+    /**
+     * The number of this process's descriptor open on {@code device} (Java does not tell it), from
+     * {@code /proc/self/fd}; -1 when there is none or it is ambiguous. A port allows one opener, so
+     * the port just opened is the only match.
+     */
+    static int descriptorOf(Path device) {
+        Path fds = Path.of("/proc/self/fd");
+        int found = -1;
+        try (Stream<Path> links = Files.list(fds)) {
+            Path real = device.toRealPath();
+            for (Path link : links.toList()) {
+                try {
+                    if (Files.readSymbolicLink(link).equals(real)) {
+                        if (found >= 0) {
+                            return -1;
+                        }
+                        found = Integer.parseInt(link.getFileName().toString());
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // closed meanwhile (the listing's own descriptor) or not a number: not ours
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return found;
     }
 
     /** {@code dev/vportNpM} for the {@code virtioPorts/vportNpM/name} that holds {@code portName}, or null. */

@@ -92,7 +92,7 @@ public final class DaemonMain {
                 files.close(); // open files would keep the unmount busy
                 session.prepareShutdown();
             };
-            Server server = new Server(new FrameChannel(channel.in(), channel.out()),
+            Server server = new Server(new FrameChannel(channel.in(), channel.out(), Wire.MAX_FRAME, channel.fd()),
                     new Dispatcher(files, session, finish, resumption), workers);
             List<String> capabilities = capabilities(runner);
             server.sendHello(SystemInfo.hello(capabilities));

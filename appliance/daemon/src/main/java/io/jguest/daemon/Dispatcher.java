@@ -134,6 +134,24 @@ public final class Dispatcher {
             return handle(frame); // refused there, as for any file system
         }
         long start = System.nanoTime();
+        SplicePipes pipes = out.splicePipes();
+        if (pipes != null && length <= pipes.capacity()) {
+            int n;
+            try {
+                n = local.spliceRead(call.handle(), call.offset(), length, pipes);
+            } catch (GuestFsException | RuntimeException | LinkageError e) {
+                out.discardSplicePipes();
+                if (!(e instanceof GuestFsException g && g.errno() == Errno.EINVAL)) {
+                    return failure(frame, Procedure.PREAD, call, start, e);
+                }
+                n = -1; // this filesystem cannot splice: copy below
+            }
+            if (n >= 0) {
+                out.sendSpliced(frame.serial(), frame.procedure(), n);
+                logOk(Procedure.PREAD, frame, start);
+                return null;
+            }
+        }
         ByteBuffer b = out.replyBuffer(PREAD_DATA + length);
         int n;
         try {
@@ -250,6 +268,19 @@ public final class Dispatcher {
             case Calls.Pwrite c -> files.pwrite(c.handle(), c.offset(), c.data());
             case Calls.Fsync c -> {
                 files.fsync(c.handle(), c.dataOnly());
+                yield null;
+            }
+            case Calls.Fstat c -> files.fstat(c.handle());
+            case Calls.Fchmod c -> {
+                files.fchmod(c.handle(), c.mode());
+                yield null;
+            }
+            case Calls.Fchown c -> {
+                files.fchown(c.handle(), c.uid(), c.gid());
+                yield null;
+            }
+            case Calls.Futimens c -> {
+                files.futimens(c.handle(), c.atime(), c.mtime());
                 yield null;
             }
             case Calls.Ftruncate c -> {

@@ -1,5 +1,6 @@
 package io.jguest.daemon;
 
+import io.jguest.daemon.posix.PosixException;
 import io.jguest.protocol.Frame;
 import io.jguest.protocol.FrameKind;
 import io.jguest.protocol.ProtocolException;
@@ -33,15 +34,26 @@ final class FrameChannel {
     private int inLimit;
     private final ThreadLocal<ByteBuffer> replyBuffers = new ThreadLocal<>();
     private final Object writeLock = new Object();
+    /** The stream's descriptor for {@code splice(2)}, or -1. */
+    private final int spliceFd;
+    private final ThreadLocal<SplicePipes> splicePipes = new ThreadLocal<>();
+    /** Cleared for good when a pipe of {@link Wire#MAX_IO} bytes cannot be made. */
+    private volatile boolean splicing;
 
     FrameChannel(InputStream in, WritableByteChannel out) {
-        this(in, out, Wire.MAX_FRAME);
+        this(in, out, Wire.MAX_FRAME, -1);
     }
 
     FrameChannel(InputStream in, WritableByteChannel out, int maxFrame) {
+        this(in, out, maxFrame, -1);
+    }
+
+    FrameChannel(InputStream in, WritableByteChannel out, int maxFrame, int spliceFd) {
         this.in = in;
         this.out = out;
         this.maxFrame = maxFrame;
+        this.spliceFd = spliceFd;
+        this.splicing = spliceFd >= 0;
     }
 
     /**
@@ -131,6 +143,75 @@ final class FrameChannel {
             replyBuffers.set(b);
         }
         return b.clear();
+    }
+
+    /**
+     * The calling thread's pipes for a reply spliced onto the stream ({@link #sendSpliced}), empty and
+     * able to hold {@link Wire#MAX_IO} bytes; null when replies cannot be spliced (not a port, or no
+     * such pipes: then for good).
+     */
+    SplicePipes splicePipes() {
+        if (!splicing) {
+            return null;
+        }
+        SplicePipes p = splicePipes.get();
+        if (p == null) {
+            try {
+                p = SplicePipes.open(Wire.MAX_IO);
+            } catch (PosixException e) {
+                splicing = false;
+                Log.warn("replies are copied, not spliced: " + e.getMessage());
+                return null;
+            }
+            splicePipes.set(p);
+        }
+        return p;
+    }
+
+    /** Whether PREAD replies are spliced (a descriptor was given and its pipes could be made). */
+    boolean splicing() {
+        return splicing;
+    }
+
+    /** Closes the calling thread's pipes after a failed fill: they may hold bytes no reply will take. */
+    void discardSplicePipes() {
+        SplicePipes p = splicePipes.get();
+        if (p != null) {
+            splicePipes.remove();
+            p.close();
+        }
+    }
+
+    /**
+     * Writes a reply whose body is a byte string of the {@code length} bytes waiting in the calling
+     * thread's {@link #splicePipes}: the frame header and the string's length from the thread's
+     * reply buffer, then the bytes spliced from the pipe onto the stream (the guest's pages go to the
+     * host without a copy by this CPU, in large virtio buffers), all under the write lock. A failure
+     * in the middle leaves the stream broken: the caller's IOException ends the session.
+     */
+    void sendSpliced(int serial, int procedure, int length) throws IOException {
+        SplicePipes p = splicePipes.get();
+        if (p == null) {
+            throw new IllegalStateException("no splice pipes on this thread");
+        }
+        ByteBuffer b = replyBuffer(4);
+        b.putInt(0, Wire.HEADER_BYTES + 4 + length);
+        b.putInt(4, serial);
+        b.putShort(8, (short) procedure);
+        b.put(10, (byte) FrameKind.REPLY.ordinal());
+        b.putInt(PREFIX, length);
+        b.limit(PREFIX + 4).position(0);
+        synchronized (writeLock) {
+            while (b.hasRemaining()) {
+                out.write(b);
+            }
+            try {
+                p.drainTo(spliceFd);
+            } catch (PosixException e) {
+                discardSplicePipes();
+                throw new IOException("reply " + serial + " broken off: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** Writes the header in front of the {@code bodyLength} bytes of the {@link #replyBuffer}, and the frame. */

@@ -106,7 +106,7 @@ final class Training {
             try {
                 try (InputStream in = new FileInputStream(c2s.toFile());
                      FileChannel out = new FileOutputStream(s2c.toFile()).getChannel()) {
-                    status.set(DaemonMain.serve(new Channel("training", in, out), sysroot, runner, session,
+                    status.set(DaemonMain.serve(new Channel("training", in, out, -1), sysroot, runner, session,
                             options.workers()));
                 }
             } catch (Throwable t) {
@@ -174,6 +174,7 @@ final class Training {
         ok(new Calls.Fsync(w, false));
         ok(new Calls.Fsync(w, true));
         ok(new Calls.Ftruncate(w, 1000));
+        ok(new Calls.Fstat(w));
         ok(new Calls.Release(w));
         long rw = ok(new Calls.Open("/work/new", OpenFlags.O_RDWR | OpenFlags.O_APPEND, 0));
         ok(new Calls.Pread(rw, 0, 4 * 1024 * 1024));

@@ -139,6 +139,36 @@ class FileProceduresTest {
         }
 
         @Test
+        void fstatAnswersForAnOpenFileWithNoNameLeft() throws Exception {
+            long h = call(new Calls.Open("/gone.txt", O_CREAT | O_EXCL | O_RDWR, 0600));
+            call(new Calls.Pwrite(h, 0, "still here".getBytes(UTF_8)));
+            assertEquals(1, call(new Calls.Fstat(h)).nlink());
+            call(new Calls.Unlink("/gone.txt"));
+            FileAttributes a = call(new Calls.Fstat(h));
+            assertEquals(0, a.nlink());
+            assertEquals(10, a.size());
+            assertEquals(0600, a.permissions());
+            call(new Calls.Release(h));
+            assertErrno(Errno.EBADF, new Calls.Fstat(h));
+        }
+
+        @Test
+        void fchmodFchownFutimensChangeAnOpenFileWithNoNameLeft() throws Exception {
+            long h = call(new Calls.Open("/gone.txt", O_CREAT | O_EXCL | O_RDWR, 0644));
+            call(new Calls.Unlink("/gone.txt"));
+            Timespec stamp = new Timespec(1_500_000_000L, 123_456_789);
+            call(new Calls.Fchmod(h, 0600));
+            call(new Calls.Futimens(h, Timespec.OMIT, stamp));
+            call(new Calls.Fchown(h, -1, -1));
+            FileAttributes a = call(new Calls.Fstat(h));
+            assertEquals(0600, a.permissions());
+            assertEquals(stamp, a.mtime());
+            assertEquals(0, a.nlink());
+            call(new Calls.Release(h));
+            assertErrno(Errno.EBADF, new Calls.Fchmod(h, 0644));
+        }
+
+        @Test
         void createOpensCreatesAndReturnsTheAttributes() throws Exception {
             OpenFile f = call(new Calls.Create("/c.txt", O_CREAT | O_EXCL | O_RDWR, 0640, -1, -1));
             assertEquals(FileType.REGULAR, f.attributes().type());
@@ -172,6 +202,19 @@ class FileProceduresTest {
             call(new Calls.Release(g.handle()));
             assertEquals(0, g.attributes().uid());
             assertEquals(42, g.attributes().gid());
+        }
+
+        @Test
+        void createInASetgidDirectoryKeepsTheDirectorysGroup() throws Exception {
+            assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+            Path shared = Files.createDirectory(dir.resolve("shared"));
+            Files.setAttribute(shared, "unix:gid", 4321);
+            Files.setAttribute(shared, "unix:mode", 02777);
+            OpenFile f = call(new Calls.Create("/shared/f", O_CREAT | O_EXCL | O_WRONLY, 0600, 1234, 5678));
+            call(new Calls.Release(f.handle()));
+            assertEquals(1234, f.attributes().uid());
+            assertEquals(4321, f.attributes().gid());
+            assertEquals(4321, lstat("/shared/f").gid());
         }
 
         @Test

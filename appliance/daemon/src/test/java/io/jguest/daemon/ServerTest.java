@@ -22,6 +22,7 @@ import io.jguest.protocol.Hello;
 import io.jguest.protocol.Procedure;
 import io.jguest.protocol.RecordCodec;
 import io.jguest.protocol.Wire;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -69,8 +70,12 @@ class ServerTest {
         Pipe replies = Pipe.open();
         toServer = Channels.newOutputStream(calls.sink());
         host = new FrameCodec(Channels.newInputStream(replies.source()), toServer);
-        Server server = new Server(new FrameChannel(Channels.newInputStream(calls.source()), replies.sink()), new Dispatcher(files, new BarrierSession(),
-                () -> prepared.set(true)), 8);
+        serve(new FrameChannel(Channels.newInputStream(calls.source()), replies.sink()));
+    }
+
+    /** A server with 8 workers on {@code channel}: its hello, then serving, in the background ({@link #serving}). */
+    private void serve(FrameChannel channel) {
+        Server server = new Server(channel, new Dispatcher(files, new BarrierSession(), () -> prepared.set(true)), 8);
         serving = CompletableFuture.supplyAsync(() -> {
             try {
                 server.sendHello(SystemInfo.hello(List.of("test")));
@@ -143,7 +148,40 @@ class ServerTest {
 
     @Test
     void readsAndWritesOfLocalFilesTravelWholeAndInOrder() {
-        assertTimeoutPreemptively(LIMIT, () -> {
+        assertTimeoutPreemptively(LIMIT, this::readsAndWritesTravelWholeAndInOrder);
+    }
+
+    /**
+     * The same with the replies on a descriptor the server knows (a FIFO read by {@code cat}, as the
+     * appliance's port): PREAD replies are spliced from the file onto it, through pipes of 1 MiB.
+     */
+    @Test
+    void splicedReadsTravelWholeAndInOrder() throws Exception {
+        toServer.close();
+        assertEquals(Server.End.END_OF_STREAM, serving.get(5, TimeUnit.SECONDS));
+        Path fifo = dir.resolve("replies.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        Process cat = new ProcessBuilder("cat", fifo.toString()).start();
+        try (FileOutputStream replies = new FileOutputStream(fifo.toFile())) {
+            int fd = Channel.descriptorOf(fifo);
+            assertTrue(fd > 2, "the FIFO's descriptor: " + fd);
+            Pipe calls = Pipe.open();
+            toServer = Channels.newOutputStream(calls.sink());
+            host = new FrameCodec(cat.getInputStream(), toServer);
+            FrameChannel channel = new FrameChannel(Channels.newInputStream(calls.source()), replies.getChannel(),
+                    Wire.MAX_FRAME, fd);
+            serve(channel);
+            assertTimeoutPreemptively(LIMIT, this::readsAndWritesTravelWholeAndInOrder);
+            assertTrue(channel.splicing(), "the replies were copied, not spliced");
+            toServer.close();
+            assertEquals(Server.End.END_OF_STREAM, serving.get(5, TimeUnit.SECONDS));
+        } finally {
+            cat.destroy();
+        }
+    }
+
+    private void readsAndWritesTravelWholeAndInOrder() throws Exception {
+        {
             assertEquals(FrameKind.HELLO, host.read().kind());
             send(1, new Calls.Create("/data.bin", 2, 0644, -1, -1));
             long h = ((OpenFile) decode(host.read(), Procedure.CREATE)).handle();
@@ -176,7 +214,12 @@ class ServerTest {
             send(25, new Calls.Pwrite(h, -1, new byte[1]));
             assertError(host.read(), 25, "EINVAL");
             assertArrayEquals(data, Files.readAllBytes(dir.resolve("data.bin")));
-        });
+            // the largest read, unaligned, short at the end of the file (spliced: four pipes, the last part-filled)
+            send(26, new Calls.Pread(h, 4097, Wire.MAX_IO));
+            assertArrayEquals(Arrays.copyOfRange(data, 4097, data.length), (byte[]) decode(host.read(), Procedure.PREAD));
+            send(27, new Calls.Pread(h, 3, 0));
+            assertArrayEquals(new byte[0], (byte[]) decode(host.read(), Procedure.PREAD));
+        }
     }
 
     @Test

@@ -75,6 +75,18 @@ public interface Guest extends GuestSession, GuestFileSystem, AutoCloseable {
     default void detach() throws ApplianceException {
     }
 
+    /**
+     * Sends a non-maskable interrupt to the appliance (QMP {@code inject-nmi}). Its kernel panics on
+     * it ({@code unknown_nmi_panic}): the panic prints every CPU's stack on the console, then qemu exits
+     * ({@code panic=1}, {@code -no-reboot}), and every call fails with EIO. For diagnosing a hung
+     * appliance and for the fault tests. Only an appliance with QMP ({@link #canHotPlug()}) can.
+     *
+     * @throws ApplianceException no QMP, or qemu refused
+     */
+    default void injectNmi() throws ApplianceException {
+        throw new ApplianceException("this appliance has no QMP to send an NMI through");
+    }
+
     /** Clean shutdown (sync, unmount, power off), bounded, then kill. Idempotent. */
     @Override
     void close();

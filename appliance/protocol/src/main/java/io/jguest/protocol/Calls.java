@@ -108,6 +108,10 @@ public final class Calls {
     public record Pwrite(long handle, long offset, byte[] data) implements Call<Integer> {}
     public record Fsync(long handle, boolean dataOnly) implements Call<Void> {}
     public record Ftruncate(long handle, long size) implements Call<Void> {}
+    public record Fstat(long handle) implements Call<FileAttributes> {}
+    public record Fchmod(long handle, int mode) implements Call<Void> {}
+    public record Fchown(long handle, int uid, int gid) implements Call<Void> {}
+    public record Futimens(long handle, Timespec atime, Timespec mtime) implements Call<Void> {}
     public record Release(long handle) implements Call<Void> {}
     public record Mkdir(String path, int mode) implements Call<Void> {}
     public record Rmdir(String path) implements Call<Void> {}

@@ -57,7 +57,11 @@ public enum Procedure {
     RESUME(51, Calls.Resume.class, Void.class),
     STATUS(52, Calls.Status.class, Calls.ApplianceStatus.class),
     RELEASE_DISKS(53, Calls.ReleaseDisks.class, Void.class),
-    AWAIT_DRIVES(54, Calls.AwaitDrives.class, Void.class);
+    AWAIT_DRIVES(54, Calls.AwaitDrives.class, Void.class),
+    FSTAT(55, Calls.Fstat.class, FileAttributes.class),
+    FCHMOD(56, Calls.Fchmod.class, Void.class),
+    FCHOWN(57, Calls.Fchown.class, Void.class),
+    FUTIMENS(58, Calls.Futimens.class, Void.class);
 
     /** Indexed by id: a lookup per frame boxes nothing. */
     private static final Procedure[] BY_ID;

@@ -36,7 +36,7 @@ final class FuseOptions {
             new Known("use_ino", null, "show the guest's inode numbers"),
             new Known("readdir_ino", null, "inode numbers in directory listings (without use_ino)"),
             new Known("max_read", "N", "largest read request, in bytes"),
-            new Known("hard_remove", null, "remove open files at once (no .fuse_hidden files)"),
+            new Known("hard_remove", null, "forget open files at unlink: reads of an unlinked open file fail (by default they work)"),
             new Known("fsname", "NAME", "the source shown by mount and df (default: the first image's name)"),
             new Known("subtype", "NAME", "show the type as fuse.NAME"),
             new Known("noatime", null, "do not update access times"),

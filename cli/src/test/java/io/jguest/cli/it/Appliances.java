@@ -12,11 +12,11 @@ import java.util.List;
  * progress goes to stderr (the first build takes a while); the console too with
  * {@code -Djguest.it.console=true}.
  */
-final class Appliances {
+public final class Appliances {
     private Appliances() {
     }
 
-    static Guest launch(Drive... drives) throws ApplianceException {
+    public static Guest launch(Drive... drives) throws ApplianceException {
         ApplianceConfig.Builder b = ApplianceConfig.builder().progress(line -> System.err.println("[appliance] " + line));
         if (Boolean.getBoolean("jguest.it.console")) {
             b.console(line -> System.err.println("[console] " + line));
@@ -28,7 +28,7 @@ final class Appliances {
     }
 
     /** qemu processes started (directly or not) by this JVM and still alive. */
-    static List<ProcessHandle> qemuDescendants() {
+    public static List<ProcessHandle> qemuDescendants() {
         return ProcessHandle.current().descendants()
                 .filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().command().map(c -> c.contains("qemu")).orElse(false)

@@ -51,7 +51,11 @@ final class FuseAdapter extends FuseStubFS {
         // utime_omit_ok:1, reserved:29) that jnr-fuse lays out as bytes. Setting utime_omit_ok (bit 2 of
         // that word) makes libfuse call utimens for a change of one time only, with UTIME_OMIT/UTIME_NOW
         // in the other (touch -a, touch -m, tar x); without it libfuse 2 silently drops such changes.
-        Struct.getMemory(fuseOperations).putByte(MemberOffset.of(fuseOperations.flag_nullpath_ok), (byte) UTIME_OMIT_OK_BIT);
+        // nullpath_ok (bit 0): an open file no name leads to any more (unlinked, then its directory
+        // removed) still gets read, write, flush, fsync, ftruncate, fgetattr and release, with a null
+        // path, instead of ENOENT: the operations find it by its handle.
+        Struct.getMemory(fuseOperations).putByte(MemberOffset.of(fuseOperations.flag_nullpath_ok),
+                (byte) (NULLPATH_OK_BIT | UTIME_OMIT_OK_BIT));
     }
 
     /**
@@ -63,7 +67,8 @@ final class FuseAdapter extends FuseStubFS {
         new FuseAdapter(null);
     }
 
-    /** Bit 2 of the fuse_operations flag word (little-endian: its first byte). */
+    /** Bits 0 and 2 of the fuse_operations flag word (little-endian: its first byte). */
+    private static final int NULLPATH_OK_BIT = 1;
     private static final int UTIME_OMIT_OK_BIT = 1 << 2;
 
     /** How many requests reached the operations so far (readiness is proven by this moving). */

@@ -120,6 +120,9 @@ public final class JnrLocalMount implements LocalMount {
         o.add("max_readahead=" + MAX_READAHEAD);
         String timeout;
         if (config.readOnly()) {
+            // a read-only superblock: the kernel answers EROFS itself, and a readdir does not
+            // invalidate the directory's atime (so no GETATTR per directory walked after it)
+            o.add("ro");
             o.add("kernel_cache");
             timeout = String.format(Locale.ROOT, "%.3f", config.cacheTimeout().toMillis() / 1000.0);
         } else {

@@ -133,7 +133,7 @@ class JnrLocalMountTest {
         List<String> args = List.of(JnrLocalMount.arguments(Path.of("/m"), ro));
         assertEquals(List.of("jguest", "/m", "-f", "-o",
                 "fsname=a\\,b,subtype=jguest,use_ino,readdir_ino,big_writes,max_write=131072,max_read=131072,"
-                        + "max_readahead=1048576,kernel_cache,attr_timeout=60.000,entry_timeout=60.000,"
+                        + "max_readahead=1048576,ro,kernel_cache,attr_timeout=60.000,entry_timeout=60.000,"
                         + "negative_timeout=60.000,default_permissions",
                 "-o", "allow_other", "-o", "uid=5"), args);
         List<String> rw = List.of(JnrLocalMount.arguments(Path.of("/m"), MountConfig.defaults(false)));

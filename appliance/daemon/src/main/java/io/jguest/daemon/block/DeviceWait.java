@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 public final class DeviceWait {
     private static final Pattern DRIVES = Pattern.compile("(?:^|\\s)jguest\\.drives=(\\d+)(?:\\s|$)");
     private static final long POLL_MS = 20;
+    /** Read-ahead of every disk: the protocol's largest read (4 MiB), so a sequential read is one request ahead. */
+    static final int READ_AHEAD_KB = 4096;
     /** {@link #expected}: take the count from the kernel command line. */
     private static final int FROM_CMDLINE = -2;
 
@@ -151,6 +153,9 @@ public final class DeviceWait {
                 Path node = dev.resolve(disk);
                 if (!waitFor(() -> opens(node), deadline)) {
                     Log.warn("cannot open " + node + " after " + timeout.toSeconds() + " s");
+                }
+                if (!sysBlock.setReadAheadKb(disk, READ_AHEAD_KB)) {
+                    Log.warn("cannot set the read-ahead of " + disk);
                 }
             }
         }

@@ -27,6 +27,20 @@ final class SysBlock {
     }
 
     /**
+     * Sets a disk's read-ahead ({@code queue/read_ahead_kb}); false when the kernel refused it. Large
+     * sequential reads through the mount are then read from the disk in few large requests, each one
+     * an emulated SCSI command and interrupt.
+     */
+    boolean setReadAheadKb(String disk, int kb) {
+        try {
+            Files.writeString(root.resolve(disk).resolve("queue").resolve("read_ahead_kb"), Integer.toString(kb));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Names of the {@code sd*} disks in the order the drives were attached: by SCSI address
      * (host:channel:target:lun, from the {@code device} link), else by name. The kernel probes SCSI
      * disks asynchronously, so with several vCPUs {@code sdb} may be the first drive.

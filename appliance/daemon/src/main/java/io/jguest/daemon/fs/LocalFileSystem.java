@@ -35,6 +35,8 @@ import java.util.List;
  * inside the root. Thread-safe.
  */
 public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
+    private static final int S_ISGID = 02000;
+
     private final Sysroot root;
     private final HandleTable handles = new HandleTable();
 
@@ -128,11 +130,17 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
         return handles.add(root.open(path, flags, mode));
     }
 
-    /** One open with {@code O_CREAT}, {@code fchown} of the new descriptor when asked, {@code fstat} of it. */
+    /**
+     * One open with {@code O_CREAT}, {@code fchown} of the new descriptor when asked (the group only
+     * outside a setgid directory), {@code fstat} of it.
+     */
     @Override
     public OpenFile create(String path, int flags, int mode, int uid, int gid) throws GuestFsException {
         Fd fd = root.open(path, flags | O_CREAT, mode);
         try {
+            if (gid != -1 && inSetgidDirectory(path)) {
+                gid = -1;   // the kernel gave it the directory's group, as it would for a local create
+            }
             if (uid != -1 || gid != -1) {
                 Libc.fchownat(fd.value(), "", uid, gid, AT_EMPTY_PATH);
             }
@@ -141,6 +149,12 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
         } catch (GuestFsException | RuntimeException e) {
             fd.close();
             throw e;
+        }
+    }
+
+    private boolean inSetgidDirectory(String path) throws GuestFsException {
+        try (Entry e = root.entry(path)) {
+            return !e.isSelf() && (Libc.fstatat(e.dir().value(), "", AT_EMPTY_PATH).mode() & S_ISGID) != 0;
         }
     }
 
@@ -157,6 +171,23 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
     public int pread(long handle, long offset, MemorySegment into) throws GuestFsException {
         checkIo("pread", into.byteSize(), offset);
         return handles.use(handle, fd -> Libc.preadFully(fd, offset, into));
+    }
+
+    /** Where {@link #spliceRead} moves a file's bytes: pipes, filled by {@code splice(2)}. */
+    @FunctionalInterface
+    public interface SpliceSink {
+        /** Moves up to {@code length} bytes of {@code fileFd} from {@code offset}; returns how many (fewer only at end of file). */
+        int fill(int fileFd, long offset, int length) throws PosixException;
+    }
+
+    /**
+     * {@link #pread} without a copy: {@code sink} splices up to {@code length} bytes (fewer only at
+     * end of file) from the handle's file while the handle is held. Filesystems without splice
+     * support fail with EINVAL.
+     */
+    public int spliceRead(long handle, long offset, int length, SpliceSink sink) throws GuestFsException {
+        checkIo("pread", length, offset);
+        return handles.use(handle, fd -> sink.fill(fd, offset, length));
     }
 
     @Override
@@ -194,6 +225,40 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
             Libc.ftruncate(fd, size);
             return null;
         });
+    }
+
+    @Override
+    public FileAttributes fstat(long handle) throws GuestFsException {
+        return handles.use(handle, fd -> Libc.fstatat(fd, "", AT_EMPTY_PATH));
+    }
+
+    /** Through {@code /proc/self/fd/N}: {@code fchmodat} has no AT_EMPTY_PATH before Linux 6.6. */
+    @Override
+    public void fchmod(long handle, int mode) throws GuestFsException {
+        handles.use(handle, fd -> {
+            Libc.fchmodat(AT_FDCWD, procPath(fd), mode & 07777, 0);
+            return null;
+        });
+    }
+
+    @Override
+    public void fchown(long handle, int uid, int gid) throws GuestFsException {
+        handles.use(handle, fd -> {
+            Libc.fchownat(fd, "", uid, gid, AT_EMPTY_PATH);
+            return null;
+        });
+    }
+
+    @Override
+    public void futimens(long handle, Timespec atime, Timespec mtime) throws GuestFsException {
+        handles.use(handle, fd -> {
+            Libc.utimensat(AT_FDCWD, procPath(fd), atime, mtime, 0);
+            return null;
+        });
+    }
+
+    private static String procPath(int fd) {
+        return "/proc/self/fd/" + fd;
     }
 
     @Override

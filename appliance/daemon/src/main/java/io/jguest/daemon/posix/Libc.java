@@ -101,6 +101,13 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final Downcall IOCTL = withErrno("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
             Linker.Option.firstVariadicArg(2));
+    private static final Downcall PIPE2 = withErrno("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final Downcall FCNTL_INT = withErrno("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
+    private static final Downcall SPLICE = withErrno("splice",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final int F_SETPIPE_SZ = 1031;
+    private static final int SPLICE_F_MOVE = 1;
     private static final Downcall UMASK = new Downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final Downcall STRERRORDESC = new Downcall("strerrordesc_np", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final Downcall STRERRORNAME = new Downcall("strerrorname_np", FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -141,6 +148,78 @@ public final class Libc {
     /** Closes {@code fd}; errors are reported but the descriptor is gone either way (Linux). */
     public static void close(int fd) throws PosixException {
         call("close", (a, cs) -> check((int) CLOSE.get().invokeExact(cs, fd), cs, "close"));
+    }
+
+    // ---------------------------------------------------------------- pipes and splice
+
+    /** {@code pipe2(O_CLOEXEC)}: the read end, then the write end. */
+    public static int[] pipe() throws PosixException {
+        return call("pipe2", (a, cs) -> {
+            MemorySegment fds = a.allocate(JAVA_INT, 2);
+            check((int) PIPE2.get().invokeExact(cs, fds, Flags.O_CLOEXEC), cs, "pipe2");
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        });
+    }
+
+    /** {@code fcntl(F_SETPIPE_SZ)}: the pipe's new capacity (at least {@code bytes}). */
+    public static int setPipeSize(int fd, int bytes) throws PosixException {
+        return call("fcntl", (a, cs) -> (int) check((int) FCNTL_INT.get().invokeExact(cs, fd, F_SETPIPE_SZ, bytes), cs,
+                "fcntl(F_SETPIPE_SZ)"));
+    }
+
+    /**
+     * Moves up to {@code length} bytes of file {@code fd} from {@code offset} into the pipe
+     * {@code pipeWrite} ({@code splice(2)}: page references, no copy), looping over short moves;
+     * stops early at the end of the file. The pipe must have room for {@code length} bytes.
+     *
+     * @return the bytes moved
+     */
+    public static long spliceFromFile(int fd, long offset, int pipeWrite, long length) throws PosixException {
+        Scratch s = Scratch.get();
+        MemorySegment off = s.offset;
+        long done = 0;
+        while (done < length) {
+            off.set(JAVA_LONG, 0, offset + done);
+            long n;
+            try {
+                n = (long) SPLICE.get().invokeExact(s.callState, fd, off, pipeWrite, MemorySegment.NULL, length - done,
+                        SPLICE_F_MOVE);
+            } catch (Throwable t) {
+                throw nativeFailure("splice", t);
+            }
+            if (n < 0 && errno(s.callState) == EINTR) {
+                continue;
+            }
+            check(n, s.callState, "splice");
+            if (n == 0) {
+                break;
+            }
+            done += n;
+        }
+        return done;
+    }
+
+    /** Moves exactly {@code length} bytes from the pipe {@code pipeRead} to {@code out} ({@code splice(2)}). */
+    public static void spliceToFd(int pipeRead, int out, long length) throws PosixException {
+        MemorySegment callState = Scratch.get().callState;
+        long done = 0;
+        while (done < length) {
+            long n;
+            try {
+                n = (long) SPLICE.get().invokeExact(callState, pipeRead, MemorySegment.NULL, out, MemorySegment.NULL,
+                        length - done, SPLICE_F_MOVE);
+            } catch (Throwable t) {
+                throw nativeFailure("splice", t);
+            }
+            if (n < 0 && errno(callState) == EINTR) {
+                continue;
+            }
+            check(n, callState, "splice");
+            if (n == 0) {
+                throw new PosixException(5, "splice: the pipe ran dry " + (length - done) + " bytes early");
+            }
+            done += n;
+        }
     }
 
     // ---------------------------------------------------------------- metadata
@@ -577,6 +656,7 @@ public final class Libc {
         private final Arena arena = Arena.ofAuto();
         final MemorySegment callState = arena.allocate(CAPTURE);
         final MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+        final MemorySegment offset = arena.allocate(JAVA_LONG);
         private final MemorySegment path = arena.allocate(PATH_MAX + 1);
         private MemorySegment dirents;
         private MemorySegment io;

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -39,6 +40,8 @@ public final class ApplianceBuilder {
     static final List<String> KERNEL_ARGS = List.of();
     /** Appliance directories kept in the cache: the current one and the previous one. */
     static final int KEEP = 2;
+    /** How long an appliance beyond {@link #KEEP} must have been unused before it is deleted. */
+    static final Duration PRUNE_UNUSED = Duration.ofHours(1);
     private static final String PREFIX = "appliance-";
     /** One JVM-wide lock: FileChannel.lock() throws if two threads of one JVM lock the same file. */
     private static final Object JVM_LOCK = new Object();
@@ -162,12 +165,19 @@ public final class ApplianceBuilder {
         }
     }
 
-    /** Deletes appliance directories beyond the {@value #KEEP} most recently used; never {@code current}. */
-    private static void pruneOld(Path cacheDir, Path current) {
+    /**
+     * Deletes appliance directories beyond the {@value #KEEP} most recently used, and only those
+     * unused for {@link #PRUNE_UNUSED} (every launch touches its directory): another process (another
+     * jguest version, a test run of another checkout) may have just found one and be about to start
+     * qemu on its files. Never {@code current}.
+     */
+    static void pruneOld(Path cacheDir, Path current) {
+        FileTime unusedSince = FileTime.from(Instant.now().minus(PRUNE_UNUSED));
         try (Stream<Path> s = Files.list(cacheDir)) {
             List<Path> old = s.filter(p -> p.getFileName().toString().startsWith(PREFIX) && !p.equals(current))
                     .sorted(Comparator.comparing(ApplianceBuilder::mtime).reversed())
                     .skip(KEEP - 1)
+                    .filter(p -> mtime(p).compareTo(unusedSince) < 0)
                     .toList();
             for (Path p : old) {
                 LOG.debug("removing old appliance {}", p);

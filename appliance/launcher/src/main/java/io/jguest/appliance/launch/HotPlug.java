@@ -77,6 +77,9 @@ record HotPlug(int index, DriveProbe.Resolved drive, boolean blockDevice, Path o
         args.put("scsi-id", index);
         args.put("lun", 0);
         args.put("write-cache", "on");
+        // as QemuCommandLine.ERROR_POLICY: I/O errors (a full host disk) go to the guest, the VM never stops
+        args.put("werror", "report");
+        args.put("rerror", "report");
         return args;
     }
 

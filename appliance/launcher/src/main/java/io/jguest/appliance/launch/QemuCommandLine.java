@@ -11,9 +11,10 @@ import java.util.Objects;
  * The qemu argv for one appliance, built from immutable inputs (no I/O), so that it can be checked by
  * unit tests. See docs/DESIGN.md for the device layout: appliance root on virtio-blk ({@code /dev/vda}),
  * user drives on virtio-scsi ({@code /dev/sda}...), the channel on a virtio-serial port, the console on
- * qemu's stdout.
+ * qemu's stdout. Isolation: qemu's seccomp sandbox where the build has it, no network device or
+ * anything else but the listed devices ({@code -nodefaults}), no host directory shared.
  */
-public record QemuCommandLine(Path qemu, Accel accel, int memoryMiB, int cpus, Appliance appliance,
+public record QemuCommandLine(QemuBinary qemu, Accel accel, int memoryMiB, int cpus, Appliance appliance,
                               List<DriveProbe.Resolved> drives, Path socket, List<String> kernelArgs,
                               Path firmware) {
     public QemuCommandLine {
@@ -25,11 +26,17 @@ public record QemuCommandLine(Path qemu, Accel accel, int memoryMiB, int cpus, A
         kernelArgs = List.copyOf(kernelArgs);
     }
 
-    /** The kernel command line: console, quiet, drive count, then the builder's and the caller's args. */
+    /**
+     * The kernel command line: console, quiet, drive count, then the builder's and the caller's args.
+     * {@code unknown_nmi_panic}: an NMI from the host (QMP {@code inject-nmi}, {@link
+     * io.jguest.appliance.Guest#injectNmi}) panics the kernel, which prints its stacks on the console
+     * and ends qemu ({@code panic=1}, {@code -no-reboot}): a hung appliance can be diagnosed, and the
+     * fault tests crash a guest the way a kernel bug would.
+     */
     public String kernelCommandLine() {
         List<String> args = new ArrayList<>(List.of("console=ttyS0", "panic=1", "reboot=t", "scsi_mod.scan=sync",
                 "jguest.drives=" + drives.size(), "no_timer_check", "cryptomgr.notests", "tsc=reliable",
-                "8250.nr_uarts=1", "edd=off", "usbcore.nousb", "random.trust_cpu=on"));
+                "8250.nr_uarts=1", "edd=off", "usbcore.nousb", "random.trust_cpu=on", "unknown_nmi_panic"));
         args.addAll(appliance.kernelArgs());
         args.addAll(kernelArgs);
         if (!kernelArgs.contains("jguest.verbose=1")) {
@@ -40,8 +47,11 @@ public record QemuCommandLine(Path qemu, Accel accel, int memoryMiB, int cpus, A
 
     public List<String> argv() {
         List<String> a = new ArrayList<>();
-        a.add(qemu.toString());
+        a.add(qemu.path().toString());
         a.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
+        if (qemu.sandbox()) {
+            a.addAll(List.of("-sandbox", QemuBinary.SANDBOX));
+        }
         if (accel == Accel.KVM) {
             a.addAll(List.of("-machine", "q35,accel=kvm", "-cpu", "host"));
         } else {
@@ -62,7 +72,7 @@ public record QemuCommandLine(Path qemu, Accel accel, int memoryMiB, int cpus, A
             DriveProbe.Resolved d = drives.get(i);
             StringBuilder drive = new StringBuilder("file=").append(escape(d.path().toString()))
                     .append(",if=none,id=hd").append(i).append(",format=").append(d.format())
-                    .append(",cache=writeback,discard=unmap");
+                    .append(",cache=writeback,discard=unmap,").append(ERROR_POLICY);
             if (d.readOnly()) {
                 drive.append(",snapshot=on");
             }
@@ -75,6 +85,12 @@ public record QemuCommandLine(Path qemu, Accel accel, int memoryMiB, int cpus, A
         a.addAll(List.of("-serial", "stdio"));
         return List.copyOf(a);
     }
+
+    /**
+     * A user drive's I/O errors go to the guest, which fails the call (EIO): the default stops the VM on
+     * a full host disk, and a stopped VM hangs every call on the mount.
+     */
+    static final String ERROR_POLICY = "werror=report,rerror=report";
 
     /** qemu option values escape a comma by doubling it. */
     static String escape(String value) {

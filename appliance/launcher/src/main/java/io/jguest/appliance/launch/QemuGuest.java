@@ -142,7 +142,7 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         QemuStart s = null;
         try {
             log.debug("launching the appliance under {}: kernel {}", accel, appliance.kernelRelease());
-            s = QemuStart.start((socket, qmp) -> new QemuCommandLine(qemuBin.path(), accel, cfg.memoryMiB(), cfg.cpus(),
+            s = QemuStart.start((socket, qmp) -> new QemuCommandLine(qemuBin, accel, cfg.memoryMiB(), cfg.cpus(),
                     appliance, drives, socket, cfg.extraKernelArgs(), null).argv(), false, cfg.console());
             long deadline = s.qemu.startNanos() + timeout.toNanos();
             s.connect(deadline);
@@ -282,6 +282,21 @@ public final class QemuGuest extends RemoteGuest implements Guest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApplianceException("interrupted while detaching " + p.drive().path(), e);
+        }
+    }
+
+    @Override
+    public void injectNmi() throws ApplianceException {
+        if (!canHotPlug()) {
+            Guest.super.injectNmi();
+        }
+        try {
+            qmp.execute("inject-nmi", Map.of(), SavedLaunch.QMP_TIMEOUT);
+        } catch (QmpException | IOException | TimeoutException e) {
+            throw new ApplianceException("cannot send an NMI to the appliance: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApplianceException("interrupted while sending an NMI to the appliance", e);
         }
     }
 

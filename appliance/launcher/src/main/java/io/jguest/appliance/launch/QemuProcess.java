@@ -27,10 +27,14 @@ final class QemuProcess implements AutoCloseable {
 
     /**
      * Runs "$@" (qemu) and waits for it; when the owner pid disappears, gives the guest 10 s to power
-     * itself off (its channel closed), then kills it. TERM/INT to the watchdog kill qemu at once.
+     * itself off (its channel closed), then kills it. TERM/INT to the watchdog kill qemu at once. And
+     * should the watchdog itself be killed (with its owner, say, by a SIGKILL of the process group),
+     * qemu gets a SIGKILL from the kernel: it runs under {@code setpriv --pdeathsig KILL}, whose parent
+     * is this single-threaded shell (never a JVM thread, whose end would kill qemu by mistake).
      */
     private static final String WATCHDOG = """
             owner=$1; shift
+            if command -v setpriv >/dev/null 2>&1; then set -- setpriv --pdeathsig KILL -- "$@"; fi
             "$@" </dev/null &
             q=$!
             trap 'kill -KILL $q $! 2>/dev/null; wait $q; exit 143' TERM INT HUP

@@ -134,12 +134,12 @@ final class SavedLaunch {
      * {@code channel}, QMP on {@code qmp}, and when restoring, {@code -S -incoming} from {@code state}.
      */
     List<String> argv(Accel accel, Path channel, Path qmp, Path state) {
-        return argv(qemu.path(), accel, cfg.memoryMiB(), cfg.cpus(), appliance, channel, qmp, state);
+        return argv(qemu, accel, cfg.memoryMiB(), cfg.cpus(), appliance, channel, qmp, state);
     }
 
-    static List<String> argv(Path qemuPath, Accel accel, int memoryMiB, int cpus, Appliance appliance, Path channel,
+    static List<String> argv(QemuBinary qemuBin, Accel accel, int memoryMiB, int cpus, Appliance appliance, Path channel,
                              Path qmp, Path state) {
-        List<String> a = new ArrayList<>(new QemuCommandLine(qemuPath, accel, memoryMiB, cpus, appliance, List.of(),
+        List<String> a = new ArrayList<>(new QemuCommandLine(qemuBin, accel, memoryMiB, cpus, appliance, List.of(),
                 channel, List.of(), null).argv());
         a.addAll(List.of("-chardev", "socket,id=qmp0,path=" + QemuCommandLine.escape(qmp.toString()),
                 "-mon", "chardev=qmp0,mode=control"));

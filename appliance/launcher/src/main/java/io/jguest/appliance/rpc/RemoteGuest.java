@@ -175,6 +175,26 @@ public class RemoteGuest implements GuestSession, GuestFileSystem {
     }
 
     @Override
+    public FileAttributes fstat(long handle) throws GuestFsException {
+        return rpc.call(new Calls.Fstat(handle));
+    }
+
+    @Override
+    public void fchmod(long handle, int mode) throws GuestFsException {
+        rpc.call(new Calls.Fchmod(handle, mode));
+    }
+
+    @Override
+    public void fchown(long handle, int uid, int gid) throws GuestFsException {
+        rpc.call(new Calls.Fchown(handle, uid, gid));
+    }
+
+    @Override
+    public void futimens(long handle, Timespec atime, Timespec mtime) throws GuestFsException {
+        rpc.call(new Calls.Futimens(handle, atime, mtime));
+    }
+
+    @Override
     public void release(long handle) throws GuestFsException {
         rpc.call(new Calls.Release(handle));
     }

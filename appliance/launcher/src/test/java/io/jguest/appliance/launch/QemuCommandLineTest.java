@@ -14,8 +14,10 @@ class QemuCommandLineTest {
     private static final Appliance APPLIANCE = new Appliance(Path.of("/cache/a"), Path.of("/cache/a/kernel"),
             Path.of("/cache/a/initrd"), Path.of("/cache/a/root.img"), List.of("rootwait"), "6.1.0-test", "abc");
 
+    private static final QemuBinary QEMU = new QemuBinary(Path.of("/usr/bin/qemu-system-x86_64"), "QEMU 7.2", true);
+
     private static QemuCommandLine cmd(Accel accel, List<DriveProbe.Resolved> drives, List<String> extra) {
-        return new QemuCommandLine(Path.of("/usr/bin/qemu-system-x86_64"), accel, 512, 1, APPLIANCE, drives,
+        return new QemuCommandLine(QEMU, accel, 512, 1, APPLIANCE, drives,
                 Path.of("/tmp/jguest-x/channel.sock"), extra, null);
     }
 
@@ -41,6 +43,27 @@ class QemuCommandLineTest {
         assertTrue(second.startsWith("file=/img/b,,c.raw,"), "commas in paths are doubled: " + second);
         assertTrue(!second.contains("snapshot"), second);
         assertEquals("scsi-hd,drive=hd1,bus=scsi0.0,channel=0,scsi-id=1,lun=0", after(argv, "-device", 4));
+    }
+
+    @Test
+    void driveErrorsGoToTheGuestInsteadOfStoppingTheVm() {
+        String drive = after(cmd(Accel.TCG, List.of(new DriveProbe.Resolved(Path.of("/img/a.qcow2"), "qcow2", false)),
+                List.of()).argv(), "-drive", 1);
+        assertTrue(drive.contains(",werror=report,rerror=report"), drive);
+    }
+
+    @Test
+    void sandboxedWhenTheBuildHasSeccompAndNeverANetworkOrSharedDirectory() {
+        List<String> argv = cmd(Accel.TCG, List.of(), List.of()).argv();
+        assertEquals(QemuBinary.SANDBOX, after(argv, "-sandbox", 0));
+        List<String> plain = new QemuCommandLine(new QemuBinary(QEMU.path(), "QEMU 7.2", false), Accel.TCG, 512, 1,
+                APPLIANCE, List.of(), Path.of("/tmp/s"), List.of(), null).argv();
+        assertTrue(!plain.contains("-sandbox"), "a build without seccomp rejects -sandbox: " + plain);
+        for (String a : argv) {
+            assertTrue(!a.matches("-(net|nic|netdev|virtfs|fsdev)") && !a.matches(".*(virtio-net|e1000|vhost-user-fs|9p).*"),
+                    "network or shared directory: " + a);
+        }
+        assertTrue(argv.contains("-nodefaults"), "no default NIC or other device");
     }
 
     @Test

@@ -22,14 +22,14 @@ class SavedLaunchTest {
     private static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
 
     private static List<String> argv(Path state) {
-        return SavedLaunch.argv(QEMU, Accel.TCG, 512, 2, APPLIANCE, Path.of("/tmp/j/channel.sock"), Path.of("/tmp/j/qmp.sock"),
+        return SavedLaunch.argv(new QemuBinary(QEMU, "QEMU emulator version 7.2.22", true), Accel.TCG, 512, 2, APPLIANCE, Path.of("/tmp/j/channel.sock"), Path.of("/tmp/j/qmp.sock"),
                 state);
     }
 
     @Test
     void theSavedMachineIsTheApplianceWithoutDrivesPlusQmp() {
         List<String> save = argv(null);
-        List<String> cold = new QemuCommandLine(QEMU, Accel.TCG, 512, 2, APPLIANCE, List.of(), Path.of("/tmp/j/channel.sock"),
+        List<String> cold = new QemuCommandLine(new QemuBinary(QEMU, "QEMU emulator version 7.2.22", true), Accel.TCG, 512, 2, APPLIANCE, List.of(), Path.of("/tmp/j/channel.sock"),
                 List.of(), null).argv();
         assertEquals(cold, save.subList(0, cold.size()), "the same machine and devices as a cold boot without drives");
         assertEquals(List.of("-chardev", "socket,id=qmp0,path=/tmp/j/qmp.sock", "-mon", "chardev=qmp0,mode=control"),
@@ -66,7 +66,7 @@ class SavedLaunchTest {
         assertEquals(Map.of("node-name", "hd1", "driver", "qcow2", "file", Map.of("driver", "file", "filename", "/img/b.qcow2"),
                 "discard", "unmap", "cache", Map.of("direct", false, "no-flush", false)), p.blockdevAdd());
         assertEquals(Map.of("driver", "scsi-hd", "id", "disk1", "drive", "hd1", "bus", "scsi0.0", "channel", 0,
-                "scsi-id", 1, "lun", 0, "write-cache", "on"), p.deviceAdd());
+                "scsi-id", 1, "lun", 0, "write-cache", "on", "werror", "report", "rerror", "report"), p.deviceAdd());
     }
 
     @Test
