@@ -5,6 +5,7 @@ import io.jguest.api.GuestFileSystem;
 import io.jguest.api.GuestFsException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class OpenHandle {
     static final int FIRST_CHUNK = 256 * 1024;
     private static final int MAX_CHUNKS_IN_FLIGHT = 2;
+    /** Write-back sends in flight per handle (see {@link #sendBuffer}). */
+    private static final int MAX_WRITES_IN_FLIGHT = 2;
     private static final int MAX_CHUNKS_AHEAD = 3;
     /** Linux O_DSYNC; O_SYNC contains it. */
     static final int O_DSYNC = 010000;
@@ -72,7 +75,8 @@ final class OpenHandle {
     private byte[] buffer;
     private long bufferStart;
     private int bufferLength;
-    private CompletableFuture<Void> inFlight;
+    /** Background sends, oldest first: at most {@link #MAX_WRITES_IN_FLIGHT}, overlapping ones never at once. */
+    private final ArrayDeque<Sending> inFlight = new ArrayDeque<>();
     private volatile boolean dirty;
     private volatile GuestFsException sticky;
 
@@ -113,7 +117,7 @@ final class OpenHandle {
     boolean clean() {
         lock.lock();
         try {
-            return bufferLength == 0 && (inFlight == null || inFlight.isDone()) && sticky == null;
+            return bufferLength == 0 && inFlight.stream().allMatch(f -> f.done().isDone()) && sticky == null;
         } finally {
             lock.unlock();
         }
@@ -308,12 +312,29 @@ final class OpenHandle {
         }
     }
 
-    /** Hands the buffer to a background send, after the previous send completed. Under lock. */
+    /**
+     * Hands the buffer to a background send. Two may be in flight: while the guest writes one chunk
+     * into its page cache, the next crosses the channel (under TCG each alone keeps one emulated CPU
+     * busy). A send waits for any earlier one whose range it overlaps, so that the guest applies
+     * overlapping writes in order. Under lock.
+     */
     private void sendBuffer() {
-        awaitInFlight();
         long at = bufferStart;
+        long end = at + bufferLength;
+        for (Sending earlier : List.copyOf(inFlight)) {
+            if (earlier.start() < end && at < earlier.end()) {
+                awaitThrough(earlier);
+            }
+        }
+        while (inFlight.size() >= MAX_WRITES_IN_FLIGHT) {
+            awaitThrough(inFlight.peekFirst());
+        }
         byte[] data = takeBuffer();
-        inFlight = CompletableFuture.runAsync(() -> send(at, data), io);
+        inFlight.addLast(new Sending(at, end, CompletableFuture.runAsync(() -> send(at, data), io)));
+    }
+
+    /** A background send of the bytes [start, end). */
+    private record Sending(long start, long end, CompletableFuture<Void> done) {
     }
 
     /** The buffered bytes, handed over (copied only when the buffer is not full); empties the buffer. Under lock. */
@@ -341,25 +362,34 @@ final class OpenHandle {
         }
     }
 
-    /** Waits for the send in flight; its failure is already recorded. Under lock. */
+    /** Waits for every send in flight; their failures are already recorded. Under lock. */
     private void awaitInFlight() {
-        CompletableFuture<Void> f = inFlight;
-        if (f == null) {
-            return;
+        if (!inFlight.isEmpty()) {
+            awaitThrough(inFlight.peekLast());
         }
+    }
+
+    /** Waits for the sends in flight from the oldest up to and including {@code last}. Under lock. */
+    private void awaitThrough(Sending last) {
         boolean interrupted = false;
-        while (true) {
-            try {
-                f.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;   // a send cannot be abandoned half way: its outcome decides the error
-            } catch (ExecutionException e) {
-                recordFailure(asGuest(e.getCause()));
+        while (!inFlight.isEmpty()) {
+            Sending s = inFlight.peekFirst();
+            while (true) {
+                try {
+                    s.done().get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;   // a send cannot be abandoned half way: its outcome decides the error
+                } catch (ExecutionException e) {
+                    recordFailure(asGuest(e.getCause()));
+                    break;
+                }
+            }
+            inFlight.removeFirst();
+            if (s == last) {
                 break;
             }
         }
-        inFlight = null;
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -628,6 +628,31 @@ class GuestMountTest {
     }
 
     @Test
+    @DisplayName("write-back: two sends in flight at once, and a send waits for an earlier one it overlaps")
+    void writeBackPipelinesButKeepsOverlappingWritesInOrder() throws Exception {
+        GuestMount m = mount();
+        long fh = m.create("/p", WR, 0644, Caller.ROOT);
+        fs.delayPwrites(200, 200);
+        byte[] first = bytes(12 * MIB, 21);
+        writeAll(m, "/p", fh, first);
+        m.flush("/p", fh);
+        assertArrayEquals(first, fs.content("/p"));
+        assertEquals(2, fs.maxConcurrentPwrites(), "the second 4 MiB crossed while the first was written");
+
+        // the first send of A is slow: B, written over the same range, must still land last
+        fs.delayPwrites(300, 0);
+        byte[] a = bytes(4 * MIB, 22);
+        byte[] b = bytes(4 * MIB, 23);
+        writeAll(m, "/p", fh, a);
+        writeAll(m, "/p", fh, b);
+        m.flush("/p", fh);
+        m.release("/p", fh);
+        byte[] expected = java.util.Arrays.copyOf(b, first.length);
+        System.arraycopy(first, b.length, expected, b.length, first.length - b.length);
+        assertArrayEquals(expected, fs.content("/p"));
+    }
+
+    @Test
     @DisplayName("O_SYNC handles write through")
     void syncWritesAreNotBuffered() throws Exception {
         GuestMount m = mount();

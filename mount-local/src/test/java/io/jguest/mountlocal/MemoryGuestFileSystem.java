@@ -74,6 +74,10 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
     private final Map<String, RuntimeException> bugs = new ConcurrentHashMap<>();
     private volatile Errno failAll;
     private volatile long delayMillis;
+    /** Delays of the next pwrite calls, in call order (before {@link #delayMillis}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> pwriteDelays = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger pwritesActive = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger pwritesMaxActive = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<Long, Handle> handles = new HashMap<>();
     private long nextIno = 2;
     private long nextHandle = 100;
@@ -104,6 +108,18 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
 
     void resetCalls() {
         calls.clear();
+    }
+
+    /** The next pwrite calls, in the order they start, each take the given milliseconds first. */
+    void delayPwrites(long... millis) {
+        for (long m : millis) {
+            pwriteDelays.add(m);
+        }
+    }
+
+    /** The most pwrite calls that ran at the same time. */
+    int maxConcurrentPwrites() {
+        return pwritesMaxActive.get();
     }
 
     /** Every later call of {@code method} fails with {@code errno} (null: stops failing). */
@@ -448,6 +464,23 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
 
     @Override
     public int pwrite(long handle, long offset, byte[] data) throws GuestFsException {
+        int active = pwritesActive.incrementAndGet();
+        pwritesMaxActive.accumulateAndGet(active, Math::max);
+        try {
+            Long first = pwriteDelays.poll();
+            if (first != null) {
+                Thread.sleep(first);
+            }
+            return pwriteNow(handle, offset, data);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuestFsException(Errno.EINTR, "#" + handle, "interrupted");
+        } finally {
+            pwritesActive.decrementAndGet();
+        }
+    }
+
+    private int pwriteNow(long handle, long offset, byte[] data) throws GuestFsException {
         enter("pwrite", "#" + handle);
         synchronized (this) {
             Handle h = handle(handle);

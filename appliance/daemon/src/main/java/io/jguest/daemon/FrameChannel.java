@@ -25,6 +25,8 @@ final class FrameChannel {
     static final int PREFIX = 4 + Wire.HEADER_BYTES;
     private static final int READ_BUFFER = 64 * 1024;
     private static final int MIN_REPLY_BUFFER = 64 * 1024;
+    /** The longest read FileInputStream serves from its stack buffer (io_util.c BUF_SIZE). */
+    private static final int STACK_READ = 8192;
 
     private final InputStream in;
     private final WritableByteChannel out;
@@ -82,7 +84,9 @@ final class FrameChannel {
         System.arraycopy(inBuffer, inPos, body, 0, done);
         inPos += done;
         while (done < body.length) { // the rest straight into the body: one read(2) per port buffer
-            int n = in.read(body, done, body.length - done);
+            // at most JNI's stack buffer: a longer read mallocs (and frees) a buffer of its whole length
+            // per call, and a port returns 4 KiB per read, so a 4 MiB PWRITE would pay that 1,024 times
+            int n = in.read(body, done, Math.min(STACK_READ, body.length - done));
             if (n < 0) {
                 throw new EOFException("stream ended inside a frame");
             }

@@ -42,8 +42,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * fstab is followed).
  *
  * <p>Pass: no hang (every step bounded), no host-side crash (exit codes 0 or 1 only, no stack
- * trace), every failure clear (each line of stderr one message naming the tool), unmount always
- * works, nothing left running. Seed 0 is the unmutated image, which must inspect (but the NTFS one,
+ * trace), every failure clear (each line of stderr one message naming the tool), bounded memory
+ * (the serving guestmount's peak RSS under {@link #JVM_PEAK_KIB}, its qemu's under
+ * {@link #QEMU_PEAK_KIB}: the guest's 512 MiB and qemu's own), unmount always works, nothing left
+ * running. Seed 0 is the unmutated image, which must inspect (but the NTFS one,
  * which holds no operating system) and mount: the proof that the harness tells good from bad. Seeds
  * 1..2 per kind in CI, 1..40 with {@code jguest.conformance.full}; {@code -Djguest.conformance.seed=N}
  * runs seed N alone (each case prints its seed and the bytes it changed).
@@ -55,6 +57,10 @@ class HostileImagesConformanceIT {
     private static final String ONE_SEED = System.getProperty("jguest.conformance.seed", "");
     private static final long MIB = 1L << 20;
     private static final Duration WALK_BOUND = Duration.ofSeconds(90);
+    /** Peak resident memory allowed to the guestmount JVM serving a mutant (its heap could grow to a quarter of the host's RAM). */
+    private static final long JVM_PEAK_KIB = 1024 * 1024;
+    /** Peak resident memory allowed to its qemu: the guest's 512 MiB, TCG's translation buffers, qemu itself. */
+    private static final long QEMU_PEAK_KIB = 1536 * 1024;
     private static final String EXT4_UUID = "4f3e2d1c-0b0a-4998-8877-665544332211";
     /** Reads every file and link under $1; errors (EIO on a damaged file) are outcomes, not failures. */
     private static final String WALK = "n=$(find \"$1\" -xdev 2>/dev/null | wc -l); "
@@ -284,14 +290,35 @@ class HostileImagesConformanceIT {
                 + (inspect.exitCode() == 0 ? "" : " (" + inspect.errLines().getLast() + ")") + ", mount exit " + mount.exitCode();
         if (mount.exitCode() == 0) {
             String walked = Tool.run(WALK_BOUND, Map.of(), null, Tool.cmd("sh", "-c", WALK, "sh", mp)).stdout().strip();
+            long server = tool.serverPid(mp);
+            long jvmPeak = peakRssKib(server);
+            long qemuPeak = ProcessHandle.of(server).stream().flatMap(ProcessHandle::descendants)
+                    .filter(p -> p.info().command().map(c -> c.contains("qemu-system")).orElse(false))
+                    .mapToLong(p -> peakRssKib(p.pid())).max().orElse(0);
+            assertTrue(jvmPeak < JVM_PEAK_KIB, () -> "guestmount's peak RSS " + jvmPeak + " KiB");
+            assertTrue(qemuPeak < QEMU_PEAK_KIB, () -> "qemu's peak RSS " + qemuPeak + " KiB");
             MountTool.Result unmount = tool.guestunmount(mp.toString());
             assertEquals(0, unmount.exitCode(), unmount::toString);
             assertFalse(MountTool.isMounted(mp), mp + " still mounted after guestunmount");
-            outcome += ", walked " + walked;
+            outcome += ", walked " + walked + ", peak RSS guestmount " + jvmPeak / 1024 + " MiB, qemu " + qemuPeak / 1024 + " MiB";
         } else {
             outcome += " (" + mount.errLines().getLast() + ")";
         }
         System.out.println("hostile images: " + kind.what + " seed " + seed + ": " + outcome);
         Files.delete(mutant.image());
+    }
+
+    /** {@code VmHWM} of a process, in KiB (0 when it has gone). */
+    private static long peakRssKib(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
     }
 }
