@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Runs {@code jguest} in-process with captured output: with a scripted launcher (unit tests) or the
@@ -38,6 +39,29 @@ public record CliRun(int exitCode, String out, String err) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(Terminal.of(new PrintWriter(out), new PrintWriter(err)), launcher, args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** One command's main class ({@code guest-inspect}, {@code guestmount}...) in-process, made by the CLI's factory. */
+    public static CliRun command(Class<?> command, Cli.Launcher launcher, String... args) {
+        return command(command, launcher, null, args);
+    }
+
+    /**
+     * As {@link #command(Class, Cli.Launcher, String...)}, with the command's instance made by
+     * {@code make} (to give it fakes); null: by the factory.
+     */
+    public static CliRun command(Class<?> command, Cli.Launcher launcher, Function<Cli, Object> make, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Cli cli = new Cli(Terminal.of(new PrintWriter(out), new PrintWriter(err)), launcher);
+        CliFactory factory = make == null ? new CliFactory(cli) : new CliFactory(cli) {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == command ? cls.cast(make.apply(cli)) : super.create(cls);
+            }
+        };
+        int code = Main.execute(command, cli, factory, args);
         return new CliRun(code, out.toString(), err.toString());
     }
 

@@ -10,12 +10,8 @@ import io.jguest.appliance.ApplianceException;
 import io.jguest.appliance.ConsoleCapture;
 import io.jguest.appliance.LaunchReport;
 import io.jguest.cli.Cli;
-import io.jguest.cli.CliFactory;
+import io.jguest.cli.CliRun;
 import io.jguest.cli.FakeGuest;
-import io.jguest.cli.Main;
-import io.jguest.cli.Terminal;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,15 +26,8 @@ class BootAnalysisCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(Cli.Launcher launcher, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Cli cli = new Cli(Terminal.of(new PrintWriter(out), new PrintWriter(err)), launcher);
-        int code = Main.execute(BootAnalysisCommand.class, cli, new CliFactory(cli), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(Cli.Launcher launcher, String... args) {
+        return CliRun.command(BootAnalysisCommand.class, launcher, args);
     }
 
     /** A guest that "booted" with the real captured console. */
@@ -57,7 +46,7 @@ class BootAnalysisCommandTest {
     void passesAreLaunchedWithTheAnalysisKernelArgsAndAFailedOneIsSkipped() {
         List<ApplianceConfig> configs = new ArrayList<>();
         AtomicInteger launches = new AtomicInteger();
-        Run r = run(config -> {
+        CliRun r = run(config -> {
             configs.add(config);
             if (launches.incrementAndGet() == 3) { // warm-up, pass 1, then pass 2 fails
                 throw new ApplianceException.LaunchFailed("the appliance did not become ready within 120 s under TCG",
@@ -65,7 +54,7 @@ class BootAnalysisCommandTest {
             }
             return cannedGuest();
         }, "--passes", "3", "--warmup", "1");
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         assertEquals(4, configs.size());
         for (ApplianceConfig c : configs) {
             assertTrue(c.drives().isEmpty());
@@ -102,11 +91,11 @@ class BootAnalysisCommandTest {
     void restoredPassesAddNoKernelArgsAndAColdOneFails() {
         List<ApplianceConfig> configs = new ArrayList<>();
         AtomicInteger launches = new AtomicInteger();
-        Run r = run(config -> {
+        CliRun r = run(config -> {
             configs.add(config);
             return restoredGuest(launches.incrementAndGet() != 3); // pass 2 boots cold
         }, "--restored", "--passes", "3", "--warmup", "1");
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         assertEquals(4, configs.size());
         for (ApplianceConfig c : configs) {
             assertEquals(List.of(), c.extraKernelArgs(), "the saved machine's command line stays its key");
@@ -123,10 +112,10 @@ class BootAnalysisCommandTest {
 
     @Test
     void restoredTakesNoAppendedKernelArg() {
-        Run r = run(config -> {
+        CliRun r = run(config -> {
             throw new AssertionError("nothing is launched");
         }, "--restored", "--append", "debug");
-        assertEquals(1, r.code());
+        assertEquals(1, r.exitCode());
         assertEquals("boot-analysis: --append: a restored appliance takes no kernel argument (it would boot cold)\n",
                 r.err());
     }
@@ -135,10 +124,10 @@ class BootAnalysisCommandTest {
     void aRestoredReplayDrawsARestoreSvg() throws Exception {
         Path capture = Files.writeString(tmp.resolve("pass.txt"), Captures.text(Captures.RESTORED));
         Path svg = tmp.resolve("restored.svg");
-        Run r = run(config -> {
+        CliRun r = run(config -> {
             throw new AssertionError("a replay launches nothing");
         }, "-v", "--replay", capture.toString(), "--svg", svg.toString());
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("printk clock + none: restored"), r.out());
         assertTrue(r.out().contains("  host: state loaded\n"), r.out());
         assertTrue(Files.readString(svg).contains("jguest appliance restore, replayed from 1 saved passes"));
@@ -146,10 +135,10 @@ class BootAnalysisCommandTest {
 
     @Test
     void everyPassFailingIsAnError() {
-        Run r = run(config -> {
+        CliRun r = run(config -> {
             throw new ApplianceException.LaunchFailed("qemu exited", null, null);
         }, "--passes", "2", "--warmup", "0");
-        assertEquals(1, r.code(), r::toString);
+        assertEquals(1, r.exitCode(), r::toString);
         assertTrue(r.out().contains("\npass 1 failed: qemu exited\n"), r.out());
         assertTrue(r.out().contains("\npass 2 failed: qemu exited\n"), r.out());
         assertEquals("boot-analysis: no pass could be analysed: every launch failed\n", r.err());
@@ -158,13 +147,13 @@ class BootAnalysisCommandTest {
     @Test
     void savedPassesReplayToTheSameAnalysisAndAnSvg() throws Exception {
         Path saved = tmp.resolve("saved");
-        Run live = run(config -> cannedGuest(), "--passes", "1", "--warmup", "0", "--save", saved.toString());
-        assertEquals(0, live.code(), live::toString);
+        CliRun live = run(config -> cannedGuest(), "--passes", "1", "--warmup", "0", "--save", saved.toString());
+        assertEquals(0, live.exitCode(), live::toString);
         Path svg = tmp.resolve("boot.svg");
-        Run replayed = run(config -> {
+        CliRun replayed = run(config -> {
             throw new AssertionError("a replay launches nothing");
         }, "--replay", saved.resolve("pass-1.txt").toString(), "--svg", svg.toString());
-        assertEquals(0, replayed.code(), replayed::toString);
+        assertEquals(0, replayed.exitCode(), replayed::toString);
         assertEquals(activityColumn(live.out()), activityColumn(replayed.out()));
         assertTrue(activityColumn(live.out()).contains("    java:jvm-to-main"), live.out());
         assertTrue(replayed.out().endsWith("SVG: " + svg + "\n"), replayed.out());
@@ -186,10 +175,10 @@ class BootAnalysisCommandTest {
     void verboseDumpsEveryEventWithItsTime() throws Exception {
         Path capture = tmp.resolve("pass.txt");
         Files.writeString(capture, Captures.realText());
-        Run r = run(config -> {
+        CliRun r = run(config -> {
             throw new AssertionError("a replay launches nothing");
         }, "-v", "--replay", capture.toString());
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("pass 1 events (ms since qemu start; printk clock + "), r.out());
         assertTrue(r.out().contains("  host: hello received\n"), r.out());
         assertTrue(r.out().contains("pass 1 activities:\n"), r.out());
@@ -198,10 +187,10 @@ class BootAnalysisCommandTest {
     @Test
     void aBadReplayFileIsOneLine() throws Exception {
         Path bad = Files.writeString(tmp.resolve("bad.txt"), "hello\n");
-        Run r = run(config -> {
+        CliRun r = run(config -> {
             throw new AssertionError();
         }, "--replay", bad.toString());
-        assertEquals(1, r.code());
+        assertEquals(1, r.exitCode());
         assertEquals("boot-analysis: --replay " + bad + ": not a boot-analysis capture (no \"" + PassRecord.HEADER
                 + "\" line)\n", r.err());
         assertFalse(r.out().contains("Timeline"));

@@ -11,12 +11,8 @@ import io.jguest.appliance.ApplianceConfig;
 import io.jguest.appliance.ApplianceException;
 import io.jguest.appliance.Drive;
 import io.jguest.cli.Cli;
-import io.jguest.cli.CliFactory;
+import io.jguest.cli.CliRun;
 import io.jguest.cli.FakeGuest;
-import io.jguest.cli.Main;
-import io.jguest.cli.Terminal;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,23 +30,8 @@ class BatchInspectCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int exitCode, String out, String err) {
-        List<String> errLines() {
-            return err.lines().filter(l -> !l.isBlank()).toList();
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
-        }
-    }
-
-    private static Run run(Cli.Launcher launcher, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Cli cli = new Cli(Terminal.of(new PrintWriter(out), new PrintWriter(err)), launcher);
-        int code = Main.execute(BatchInspectCommand.class, cli, new CliFactory(cli), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(Cli.Launcher launcher, String... args) {
+        return CliRun.command(BatchInspectCommand.class, launcher, args);
     }
 
     /**
@@ -115,7 +96,7 @@ class BatchInspectCommandTest {
     void eachImageFailsAloneWithOneAppliance() throws Exception {
         assumeSavedAppliance();
         Appliances appliances = new Appliances(true);
-        Run r = run(appliances, "--batch", "linux1.img", "empty.img", "blank.img", "linux2.img");
+        CliRun r = run(appliances, "--batch", "linux1.img", "empty.img", "blank.img", "linux2.img");
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(1, appliances.configs.size(), "one appliance for the batch");
         assertEquals(List.of(), appliances.configs.getFirst().drives());
@@ -137,7 +118,7 @@ class BatchInspectCommandTest {
     @Test
     void everyImageInspectedExitsZero() {
         assumeSavedAppliance();
-        Run r = run(new Appliances(true), "--batch", "linux1.img", "linux2.img", "--json");
+        CliRun r = run(new Appliances(true), "--batch", "linux1.img", "linux2.img", "--json");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().startsWith("{\n  \"guests\": [\n    {\n      \"image\": \"linux1.img\",\n"), r::toString);
         assertEquals(List.of(), r.errLines());
@@ -147,7 +128,7 @@ class BatchInspectCommandTest {
     void aStoppedApplianceIsReplacedForTheNextImage() {
         assumeSavedAppliance();
         Appliances appliances = new Appliances(true);
-        Run r = run(appliances, "--batch", "linux1.img", "crash.img", "linux2.img");
+        CliRun r = run(appliances, "--batch", "linux1.img", "crash.img", "linux2.img");
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(2, appliances.configs.size(), r::toString);
         assertTrue(appliances.guests.stream().allMatch(g -> g.closed));
@@ -159,7 +140,7 @@ class BatchInspectCommandTest {
     @Test
     void withoutHotPlugEachImageGetsItsOwnAppliance() {
         Appliances appliances = new Appliances(false);
-        Run r = run(appliances, "--batch", "linux1.img", "linux2.img");
+        CliRun r = run(appliances, "--batch", "linux1.img", "linux2.img");
         assertEquals(0, r.exitCode(), r::toString);
         List<List<Drive>> drives = appliances.configs.stream().map(ApplianceConfig::drives).toList();
         boolean probed = drives.getFirst().isEmpty(); // the saved path was tried first, unless JGUEST_SAVED=0
@@ -175,7 +156,7 @@ class BatchInspectCommandTest {
         assumeSavedAppliance();
         Path list = Files.writeString(tmp.resolve("list"), "# two more\nlinux2.img\n\nlinux3.img\n");
         Appliances appliances = new Appliances(true);
-        Run r = run(appliances, "--batch", "linux1.img", "--batch-file", list.toString());
+        CliRun r = run(appliances, "--batch", "linux1.img", "--batch-file", list.toString());
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals(List.of("linux1.img", "linux2.img", "linux3.img"),
                 r.out().lines().filter(l -> l.startsWith("  <guest ")).map(l -> l.replaceAll(".*image=\"([^\"]*)\".*", "$1"))
@@ -187,14 +168,14 @@ class BatchInspectCommandTest {
         Cli.Launcher never = config -> {
             throw new AssertionError("nothing may be launched");
         };
-        Run none = run(never, "--batch");
+        CliRun none = run(never, "--batch");
         assertEquals(1, none.exitCode());
         assertEquals(List.of("guest-inspect: no images to inspect: give --batch IMAGE... or --batch-file LIST"),
                 none.errLines());
-        Run format = run(never, "--batch", "a.img", "--format", "iso");
+        CliRun format = run(never, "--batch", "a.img", "--format", "iso");
         assertEquals(List.of("guest-inspect: unknown format 'iso' (expected one of qcow2, qed, raw, vdi, vhdx, vmdk, vpc, auto)"),
                 format.errLines());
-        Run missingList = run(never, "--batch-file", tmp.resolve("nope").toString());
+        CliRun missingList = run(never, "--batch-file", tmp.resolve("nope").toString());
         assertEquals(List.of("guest-inspect: " + tmp.resolve("nope") + ": no such file (--batch-file)"), missingList.errLines());
         assertFalse(none.out().contains("<guests"));
     }

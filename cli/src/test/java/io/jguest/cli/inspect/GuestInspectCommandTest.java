@@ -12,12 +12,8 @@ import io.jguest.appliance.ApplianceConfig;
 import io.jguest.appliance.ApplianceException;
 import io.jguest.appliance.Drive;
 import io.jguest.cli.Cli;
-import io.jguest.cli.CliFactory;
+import io.jguest.cli.CliRun;
 import io.jguest.cli.FakeGuest;
-import io.jguest.cli.Main;
-import io.jguest.cli.Terminal;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,24 +26,8 @@ class GuestInspectCommandTest {
         throw new AssertionError("nothing may be launched");
     };
 
-    /** One in-process run of guest-inspect with captured output. */
-    record Run(int exitCode, String out, String err) {
-        List<String> errLines() {
-            return err.lines().filter(l -> !l.isBlank()).toList();
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
-        }
-    }
-
-    private static Run run(Cli.Launcher launcher, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Cli cli = new Cli(Terminal.of(new PrintWriter(out), new PrintWriter(err)), launcher);
-        int code = Main.execute(GuestInspectCommand.class, cli, new CliFactory(cli), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(Cli.Launcher launcher, String... args) {
+        return CliRun.command(GuestInspectCommand.class, launcher, args);
     }
 
     /** A guest whose inspection returns {@code report}; records the configurations it was launched with. */
@@ -73,7 +53,7 @@ class GuestInspectCommandTest {
         }
     }
 
-    private static void assertOneErrorLine(Run r, String expected) {
+    private static void assertOneErrorLine(CliRun r, String expected) {
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(List.of(expected), r.errLines(), r::toString);
         assertEquals("", r.out(), r::toString);
@@ -85,7 +65,7 @@ class GuestInspectCommandTest {
         @Test
         void xmlByDefaultWithEveryDriveReadOnlyAndTheGuestClosedBeforePrinting() {
             Scripted s = new Scripted(Reports.report(Reports.LINUX));
-            Run r = run(s.launcher(), "-a", "root.img", "--format", "qcow2", "-a", "data.qcow2");
+            CliRun r = run(s.launcher(), "-a", "root.img", "--format", "qcow2", "-a", "data.qcow2");
             assertEquals(0, r.exitCode(), r::toString);
             assertEquals(InspectionXml.write(OsView.of(Reports.report(Reports.LINUX), Reports.FILESYSTEMS)), r.out());
             assertEquals("", r.err(), r::toString);
@@ -99,7 +79,7 @@ class GuestInspectCommandTest {
         @Test
         void jsonPrintsTheSameContentAsJson() {
             Scripted s = new Scripted(Reports.report(Reports.LINUX));
-            Run r = run(s.launcher(), "-a", "root.img", "--json");
+            CliRun r = run(s.launcher(), "-a", "root.img", "--json");
             assertEquals(0, r.exitCode(), r::toString);
             assertEquals(InspectionJson.write(OsView.of(Reports.report(Reports.LINUX), Reports.FILESYSTEMS)), r.out());
         }
@@ -108,7 +88,7 @@ class GuestInspectCommandTest {
         void explainAsksForDerivationsAndPrintsThemAfterTheDocument() {
             Scripted s = new Scripted(Reports.explained(Reports.LINUX,
                     new Explanation("distro(\"/dev/sda2\", \"debian\")", "distro(\"/dev/sda2\", \"debian\")   <- built-in\n")));
-            Run r = run(s.launcher(), "-a", "root.img", "--explain");
+            CliRun r = run(s.launcher(), "-a", "root.img", "--explain");
             assertEquals(0, r.exitCode(), r::toString);
             assertEquals(List.of(true), s.explainArgs);
             assertTrue(r.out().endsWith("""
@@ -123,7 +103,7 @@ class GuestInspectCommandTest {
         void warningsGoToStderrAndDoNotChangeTheOutcome() {
             InspectionReport report = new InspectionReport(List.of(Reports.LINUX),
                     List.of("/dev/sda2: /etc/fstab line 3: no mountpoint", "/dev/sdb1: SOFTWARE hive: truncated"), List.of());
-            Run r = run(new Scripted(report).launcher(), "-a", "root.img");
+            CliRun r = run(new Scripted(report).launcher(), "-a", "root.img");
             assertEquals(0, r.exitCode(), r::toString);
             assertEquals(List.of("guest-inspect: warning: /dev/sda2: /etc/fstab line 3: no mountpoint",
                     "guest-inspect: warning: /dev/sdb1: SOFTWARE hive: truncated"), r.errLines());
@@ -137,7 +117,7 @@ class GuestInspectCommandTest {
         @Test
         void noOperatingSystemNamesTheImages() {
             Scripted s = new Scripted(new InspectionReport(List.of(), List.of("/dev/sda1: not a filesystem"), List.of()));
-            Run r = run(s.launcher(), "-a", "one.img", "-a", "two.img");
+            CliRun r = run(s.launcher(), "-a", "one.img", "-a", "two.img");
             assertEquals(1, r.exitCode(), r::toString);
             assertEquals(List.of("guest-inspect: warning: /dev/sda1: not a filesystem",
                     "guest-inspect: no operating system was found on one.img, two.img"), r.errLines());
@@ -150,7 +130,7 @@ class GuestInspectCommandTest {
             FakeGuest fake = new FakeGuest().on("inspectOs", a -> {
                 throw new GuestFsException(Errno.EIO, null, "the appliance died");
             });
-            Run r = run(config -> fake.guest(), "-a", "disk.img");
+            CliRun r = run(config -> fake.guest(), "-a", "disk.img");
             assertEquals(1, r.exitCode(), r::toString);
             assertEquals(1, r.errLines().size(), r::toString);
             assertTrue(r.errLines().getFirst().startsWith("guest-inspect: "), r::toString);
@@ -164,14 +144,14 @@ class GuestInspectCommandTest {
             FakeGuest fake = new FakeGuest().on("inspectOs", a -> {
                 throw new GuestFsException(Errno.EIO, null, "the appliance died");
             });
-            Run r = run(config -> fake.guest(), "-v", "-a", "disk.img");
+            CliRun r = run(config -> fake.guest(), "-v", "-a", "disk.img");
             assertEquals(1, r.exitCode(), r::toString);
             assertTrue(r.err().contains("\tat "), r::toString);
         }
 
         @Test
         void badImageIsTheLaunchersOneLine() {
-            Run r = run(config -> {
+            CliRun r = run(config -> {
                 throw new ApplianceException.BadDrive("/x/missing.img: no such file");
             }, "-a", "/x/missing.img");
             assertOneErrorLine(r, "guest-inspect: /x/missing.img: no such file");
@@ -179,7 +159,7 @@ class GuestInspectCommandTest {
 
         @Test
         void noImage() {
-            Run r = run(NEVER);
+            CliRun r = run(NEVER);
             assertEquals(1, r.exitCode(), r::toString);
             assertEquals(1, r.errLines().size(), r::toString);
             assertTrue(r.errLines().getFirst().startsWith("guest-inspect: Missing required option: '--add=IMG'"), r::toString);
@@ -187,7 +167,7 @@ class GuestInspectCommandTest {
 
         @Test
         void unknownOption() {
-            Run r = run(NEVER, "-a", "x.img", "--xml");
+            CliRun r = run(NEVER, "-a", "x.img", "--xml");
             assertEquals(1, r.exitCode(), r::toString);
             assertEquals(1, r.errLines().size(), r::toString);
             assertTrue(r.errLines().getFirst().contains("--xml"), r::toString);
@@ -196,7 +176,7 @@ class GuestInspectCommandTest {
 
         @Test
         void unknownFormatNamesTheImageAndLaunchesNothing() {
-            Run r = run(NEVER, "--format", "bogus", "-a", "disk.img");
+            CliRun r = run(NEVER, "--format", "bogus", "-a", "disk.img");
             assertOneErrorLine(r, "guest-inspect: disk.img: unknown format 'bogus' (expected one of qcow2, qed, raw, vdi,"
                     + " vhdx, vmdk, vpc, auto)");
         }
@@ -207,7 +187,7 @@ class GuestInspectCommandTest {
     class Usage {
         @Test
         void helpNamesTheOptionsAndExitStatus() {
-            Run r = run(NEVER, "--help");
+            CliRun r = run(NEVER, "--help");
             assertEquals(0, r.exitCode(), r::toString);
             for (String s : List.of("guest-inspect", "--add", "--format", "--json", "--explain", "--verbose", "--trace",
                     "--version", "Exit status: 0 when at least one operating system was found")) {
@@ -217,7 +197,7 @@ class GuestInspectCommandTest {
 
         @Test
         void versionNamesTheProgram() {
-            Run r = run(NEVER, "-V");
+            CliRun r = run(NEVER, "-V");
             assertEquals(0, r.exitCode(), r::toString);
             assertTrue(r.out().startsWith("guest-inspect (jguest) "), r::toString);
         }

@@ -15,6 +15,7 @@ import io.jguest.api.OsMountpoint;
 import io.jguest.appliance.ApplianceConfig;
 import io.jguest.appliance.Drive;
 import io.jguest.cli.Cli;
+import io.jguest.cli.CliRun;
 import io.jguest.cli.FakeGuest;
 import io.jguest.mountlocal.CaseInsensitiveFileSystem;
 import io.jguest.mountlocal.MountConfig;
@@ -53,7 +54,7 @@ class GuestmountCommandTest {
         registry = new MountRegistry(tmp.resolve("registry"));
     }
 
-    private static void assertOneLine(Runs r, String... fragments) {
+    private static void assertOneLine(CliRun r, String... fragments) {
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(1, r.errLines().size(), () -> "one line expected\n" + r);
         assertTrue(r.errLines().getFirst().startsWith("guestmount: "), r::toString);
@@ -62,7 +63,7 @@ class GuestmountCommandTest {
         }
     }
 
-    private Runs bad(String... args) {
+    private CliRun bad(String... args) {
         return Runs.guestmount(NEVER, NO_FUSE, registry, args);
     }
 
@@ -182,7 +183,7 @@ class GuestmountCommandTest {
 
     @Test
     void fuseHelpNeedsNoOtherOption() {
-        Runs r = bad("--fuse-help");
+        CliRun r = bad("--fuse-help");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("allow_other"), r::toString);
         assertTrue(r.out().contains("kernel_cache"), r::toString);
@@ -190,7 +191,7 @@ class GuestmountCommandTest {
 
     @Test
     void versionNamesTheProgram() {
-        Runs r = bad("-V");
+        CliRun r = bad("-V");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().startsWith("guestmount (jguest) "), r::toString);
     }
@@ -230,7 +231,7 @@ class GuestmountCommandTest {
             };
         }
 
-        Runs run(FakeGuest fake, String... args) {
+        CliRun run(FakeGuest fake, String... args) {
             return Runs.guestmount(config -> {
                 launched.set(config);
                 return fake.guest();
@@ -250,7 +251,7 @@ class GuestmountCommandTest {
                 };
                 return s;
             };
-            Runs r = Runs.guestmount(config -> {
+            CliRun r = Runs.guestmount(config -> {
                 launched.set(config);
                 return fake.guest();
             }, m, registry, "--no-fork", "-a", img.toString(), "--format=raw", "-a", img.toString(),
@@ -280,7 +281,7 @@ class GuestmountCommandTest {
         @Test
         void readOnlyAttachesReadOnlyMountsRoAndExposesReadOnly() {
             FakeGuest fake = guest();
-            Runs r = run(fake, "--no-fork", "--ro", "-n", "-a", img.toString(), "-m", "/dev/vg0/root", mnt.toString());
+            CliRun r = run(fake, "--no-fork", "--ro", "-n", "-a", img.toString(), "-m", "/dev/vg0/root", mnt.toString());
             assertEquals(0, r.exitCode(), r::toString);
             assertTrue(launched.get().drives().getFirst().readOnly());
             assertTrue(mountConfig.get().readOnly());
@@ -297,7 +298,7 @@ class GuestmountCommandTest {
                     })
                     .on("listFilesystems", a -> List.of(new Filesystem("/dev/sda1", "ext4", "root", "u"),
                             new Filesystem("/dev/sda2", "swap", "", "v")));
-            Runs r = run(fake, "--no-fork", "-a", img.toString(), "-m", "/dev/sdz9", mnt.toString());
+            CliRun r = run(fake, "--no-fork", "-a", img.toString(), "-m", "/dev/sdz9", mnt.toString());
             assertEquals(1, r.exitCode(), r::toString);
             List<String> lines = r.errLines();
             assertEquals("guestmount: -m /dev/sdz9: no such device (ENOENT)", lines.getFirst(), r::toString);
@@ -311,7 +312,7 @@ class GuestmountCommandTest {
         @Test
         void aDeadApplianceAtUnmountIsAnError() {
             FakeGuest fake = guest().on("isAlive", a -> false);
-            Runs r = run(fake, "--no-fork", "-a", img.toString(), "-m", "/dev/sda1", mnt.toString());
+            CliRun r = run(fake, "--no-fork", "-a", img.toString(), "-m", "/dev/sda1", mnt.toString());
             assertEquals(1, r.exitCode(), r::toString);
             assertTrue(r.errLines().getFirst().contains("appliance stopped unexpectedly"), r::toString);
             assertTrue(fake.closed);
@@ -331,7 +332,7 @@ class GuestmountCommandTest {
                     });
         }
 
-        Runs runServing(FakeGuest fake, String... args) {
+        CliRun runServing(FakeGuest fake, String... args) {
             return Runs.guestmount(config -> {
                 launched.set(config);
                 return fake.guest();
@@ -352,7 +353,7 @@ class GuestmountCommandTest {
                 }
                 return null;
             });
-            Runs r = runServing(fake, "--no-fork", "-a", img.toString(), "-i", "--ro", "-m", "/dev/sdb1:/srv", mnt.toString());
+            CliRun r = runServing(fake, "--no-fork", "-a", img.toString(), "-i", "--ro", "-m", "/dev/sdb1:/srv", mnt.toString());
             assertEquals(0, r.exitCode(), r::toString);
             assertEquals(List.of("guestmount: warning: could not mount /dev/sda3 on /var: structure needs cleaning (EUCLEAN)"),
                     r.errLines());
@@ -366,7 +367,7 @@ class GuestmountCommandTest {
         void inspectorShowsAWindowsGuestsDriveLettersCaseInsensitively() throws IOException {
             InspectedOs os = InspectorLayoutTest.windows("/dev/sda2", List.of(new DriveMapping("C", "/dev/sda2"),
                     new DriveMapping("D", "/dev/sda1")));
-            Runs r = runServing(inspected(InspectorLayoutTest.report(os)), "--no-fork", "-a", img.toString(), "-i",
+            CliRun r = runServing(inspected(InspectorLayoutTest.report(os)), "--no-fork", "-a", img.toString(), "-i",
                     mnt.toString());
             assertEquals(0, r.exitCode(), r::toString);
             assertEquals("", r.err(), r::toString);
@@ -380,7 +381,7 @@ class GuestmountCommandTest {
         void inspectorWithSeveralSystemsAndNoRootListsThemAndMountsNothing() {
             FakeGuest fake = inspected(InspectorLayoutTest.report(
                     InspectorLayoutTest.linux("/dev/sda2", List.of()), InspectorLayoutTest.windows("/dev/sdb1", List.of())));
-            Runs r = runServing(fake, "--no-fork", "-a", img.toString(), "-a", img.toString(), "-i", mnt.toString());
+            CliRun r = runServing(fake, "--no-fork", "-a", img.toString(), "-a", img.toString(), "-i", mnt.toString());
             assertOneLine(r, "multiple operating systems found: /dev/sda2 (linux, debian), /dev/sdb1 (windows); choose one with --root");
             assertEquals(List.of("inspect"), events);
             assertTrue(fake.closed, "appliance shut down");
@@ -390,7 +391,7 @@ class GuestmountCommandTest {
         void inspectorWithRootMountsThatOne() {
             FakeGuest fake = inspected(InspectorLayoutTest.report(
                     InspectorLayoutTest.linux("/dev/sda2", List.of()), InspectorLayoutTest.windows("/dev/sdb1", List.of())));
-            Runs r = runServing(fake, "--no-fork", "-a", img.toString(), "-a", img.toString(), "-i", "--root", "/dev/sdb1",
+            CliRun r = runServing(fake, "--no-fork", "-a", img.toString(), "-a", img.toString(), "-i", "--root", "/dev/sdb1",
                     mnt.toString());
             assertEquals(0, r.exitCode(), r::toString);
             assertEquals(List.of("inspect", "mkdir /C", "mount /dev/sdb1 /C '' null"), events.subList(0, 3));
@@ -398,19 +399,19 @@ class GuestmountCommandTest {
 
         @Test
         void inspectorWithoutAnOperatingSystem() {
-            Runs r = runServing(inspected(InspectorLayoutTest.report()), "--no-fork", "-a", img.toString(), "-i", mnt.toString());
+            CliRun r = runServing(inspected(InspectorLayoutTest.report()), "--no-fork", "-a", img.toString(), "-i", mnt.toString());
             assertOneLine(r, "guestmount: no operating system was found on the disk(s)");
         }
 
         @Test
         void anApplianceThatCannotInspect() {
-            Runs r = runServing(guest(), "--no-fork", "-a", img.toString(), "-i", mnt.toString());
+            CliRun r = runServing(guest(), "--no-fork", "-a", img.toString(), "-i", mnt.toString());
             assertOneLine(r, "-i: cannot inspect the disks", "ENOSYS");
         }
 
         @Test
         void aLaunchFailureMountsNothing() {
-            Runs r = Runs.guestmount(config -> {
+            CliRun r = Runs.guestmount(config -> {
                 throw new io.jguest.appliance.ApplianceException.BadDrive(img + ": not a disk image");
             }, NO_FUSE, registry, "--no-fork", "-a", img.toString(), "-m", "/dev/sda1", mnt.toString());
             assertEquals(1, r.exitCode(), r::toString);

@@ -3,6 +3,7 @@ package io.jguest.cli.mount;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jguest.cli.CliRun;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,7 @@ class GuestunmountCommandTest {
 
     @Test
     void aDirectoryThatIsNotMountedExits3WithOneLine() {
-        Runs r = Runs.guestunmount(NO_SLEEP, tmp.toString());
+        CliRun r = Runs.guestunmount(NO_SLEEP, tmp.toString());
         assertEquals(3, r.exitCode(), r::toString);
         assertEquals(1, r.errLines().size(), r::toString);
         assertTrue(r.errLines().getFirst().startsWith("guestunmount: " + tmp + " is not mounted"), r::toString);
@@ -25,35 +26,35 @@ class GuestunmountCommandTest {
 
     @Test
     void quietSaysNothing() {
-        Runs r = Runs.guestunmount(NO_SLEEP, "-q", tmp.toString());
+        CliRun r = Runs.guestunmount(NO_SLEEP, "-q", tmp.toString());
         assertEquals(3, r.exitCode(), r::toString);
         assertEquals("", r.err(), r::toString);
     }
 
     @Test
     void aMountOfAnotherKindIsNotOurs() {
-        Runs r = Runs.guestunmount(NO_SLEEP, "/proc");
+        CliRun r = Runs.guestunmount(NO_SLEEP, "/proc");
         assertEquals(3, r.exitCode(), r::toString);
         assertTrue(r.err().contains("proc mount"), r::toString);
     }
 
     @Test
     void retryIsBounded() {
-        Runs r = Runs.guestunmount(NO_SLEEP, "--retry=64", tmp.toString());
+        CliRun r = Runs.guestunmount(NO_SLEEP, "--retry=64", tmp.toString());
         assertEquals(1, r.exitCode(), r::toString);
         assertTrue(r.err().contains("--retry=64"), r::toString);
     }
 
     @Test
     void noMountpointIsAUsageError() {
-        Runs r = Runs.guestunmount(NO_SLEEP);
+        CliRun r = Runs.guestunmount(NO_SLEEP);
         assertEquals(1, r.exitCode(), r::toString);
         assertTrue(r.errLines().getFirst().startsWith("guestunmount: "), r::toString);
     }
 
     @Test
     void versionNamesTheProgram() {
-        Runs r = Runs.guestunmount(NO_SLEEP, "-V");
+        CliRun r = Runs.guestunmount(NO_SLEEP, "-V");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().startsWith("guestunmount (jguest) "), r::toString);
     }
