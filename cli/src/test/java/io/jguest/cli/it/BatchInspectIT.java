@@ -12,9 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,21 +27,9 @@ class BatchInspectIT {
 
     @TempDir
     Path tmp;
-    MountTool tool;
+    @RegisterExtension
+    final MountToolExtension mounts = new MountToolExtension();
 
-    @BeforeEach
-    void tool() {
-        tool = new MountTool(tmp.resolve("work"));
-    }
-
-    @AfterEach
-    void nothingLeft() throws InterruptedException {
-        try {
-            tool.assertNothingLeft();
-        } finally {
-            tool.close();
-        }
-    }
 
     @Test
     void eachGuestAsAloneAndTheBadOnesFailAlone() throws IOException {
@@ -69,7 +56,7 @@ class BatchInspectIT {
         List<String> args = new ArrayList<>(List.of("--batch"));
         images.subList(0, 3).forEach(i -> args.add(i.toString()));
         args.addAll(List.of("--batch-file", list.toString()));
-        MountTool.Result batch = tool.guestInspect(args.toArray(String[]::new));
+        MountTool.Result batch = mounts.tool().guestInspect(args.toArray(String[]::new));
 
         assertEquals(1, batch.exitCode(), batch::toString);
         assertEquals(List.of(
@@ -88,7 +75,7 @@ class BatchInspectIT {
 
         for (String name : PhonyGuests.NAMES) {
             Path image = PhonyGuests.get(name);
-            MountTool.Result single = tool.guestInspect("-a", image.toString());
+            MountTool.Result single = mounts.tool().guestInspect("-a", image.toString());
             assertEquals(0, single.exitCode(), single::toString);
             assertTrue(single.out().startsWith(HEADER), single::toString);
             StringBuilder entry = new StringBuilder("  <guest image=\"" + image + "\">\n");
@@ -106,7 +93,7 @@ class BatchInspectIT {
     void jsonHasOneEntryPerImage() throws IOException {
         Path missing = tmp.resolve("missing.img");
         Path gpt = PhonyGuests.get(PhonyGuests.LINUX_GPT);
-        MountTool.Result r = tool.guestInspect("--batch", missing.toString(), gpt.toString(), "--json");
+        MountTool.Result r = mounts.tool().guestInspect("--batch", missing.toString(), gpt.toString(), "--json");
         assertEquals(1, r.exitCode(), r::toString);
         assertTrue(r.out().startsWith("{\n  \"guests\": [\n    {\n      \"image\": \"" + missing + "\",\n      \"error\": \""
                 + missing + ": no such file\"\n    },\n    {\n      \"image\": \"" + gpt + "\",\n      \"operatingsystems\": [\n"),

@@ -15,9 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -49,24 +48,12 @@ class GuestInspectIT {
 
     @TempDir
     Path tmp;
-    MountTool tool;
+    @RegisterExtension
+    final MountToolExtension mounts = new MountToolExtension();
 
-    @BeforeEach
-    void tool() {
-        tool = new MountTool(tmp.resolve("work"));
-    }
-
-    @AfterEach
-    void nothingLeft() throws InterruptedException {
-        try {
-            tool.assertNothingLeft();
-        } finally {
-            tool.close();
-        }
-    }
 
     private void assertFailsWith(String expectedLine, String... args) {
-        MountTool.Result r = tool.guestInspect(args);
+        MountTool.Result r = mounts.tool().guestInspect(args);
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(List.of(expectedLine), r.errLines().stream().filter(l -> !MountTool.isBuildProgress(l)).toList(),
                 r::toString);
@@ -108,7 +95,7 @@ class GuestInspectIT {
             List<String> args = new ArrayList<>(List.of("-a", path.toString()));
             args.addAll(List.of(options));
             String before = TestImages.sha256(path);
-            MountTool.Result r = tool.guestInspect(args.toArray(String[]::new));
+            MountTool.Result r = mounts.tool().guestInspect(args.toArray(String[]::new));
             Inspected run = new Inspected(r, before, TestImages.sha256(path));
             RUNS.put(key, run);
             return run;

@@ -19,9 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,35 +34,23 @@ import org.junit.jupiter.api.io.TempDir;
 class GuestmountInspectIT {
     @TempDir
     Path tmp;
-    MountTool tool;
+    @RegisterExtension
+    final MountToolExtension mounts = new MountToolExtension();
 
     @FunctionalInterface
     interface Body {
         void run(Path mountpoint) throws IOException;
     }
 
-    @BeforeEach
-    void tool() {
-        tool = new MountTool(tmp.resolve("work"));
-    }
-
-    @AfterEach
-    void nothingLeft() throws InterruptedException {
-        try {
-            tool.assertNothingLeft();
-        } finally {
-            tool.close();
-        }
-    }
 
     /** guestmount ARGS... on a new mountpoint, {@code body}, then guestunmount whatever happened. */
     private void mounted(String name, Body body, String... args) throws IOException {
-        Path mnt = tool.mount(tool.mountpoint(name), args);
+        Path mnt = mounts.tool().mount(mounts.tool().mountpoint(name), args);
         MountTool.Result unmounted;
         try {
             body.run(mnt);
         } finally {
-            unmounted = tool.guestunmount(mnt.toString());
+            unmounted = mounts.tool().guestunmount(mnt.toString());
         }
         assertEquals(0, unmounted.exitCode(), unmounted::toString);
         assertFalse(MountTool.isMounted(mnt));
@@ -206,8 +193,8 @@ class GuestmountInspectIT {
         Path linux = PhonyGuests.get(PhonyGuests.LINUX_GPT);
         Path windows = PhonyGuests.get(PhonyGuests.WINDOWS_MBR);
         // linux-gpt is /dev/sda, windows-mbr /dev/sdb: their roots are /dev/sda2 and /dev/sdb1
-        Path refused = tool.mountpoint("refused");
-        MountTool.Result r = tool.guestmount("-a", linux.toString(), "-a", windows.toString(), "-i", "--ro",
+        Path refused = mounts.tool().mountpoint("refused");
+        MountTool.Result r = mounts.tool().guestmount("-a", linux.toString(), "-a", windows.toString(), "-i", "--ro",
                 refused.toString());
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(List.of("guestmount: multiple operating systems found: /dev/sda2 (linux, debian), /dev/sdb1 (windows);"
