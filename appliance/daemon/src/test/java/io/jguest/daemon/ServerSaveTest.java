@@ -121,11 +121,7 @@ class ServerSaveTest {
     @Test
     void shutdownWhileWaitingForResume() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            syncGate.countDown();
-            CompletableFuture<Server.End> serving = CompletableFuture.supplyAsync(server::serve);
-            send(1, new Calls.PrepareSave());
-            assertEquals(Server.End.PREPARED, serving.get(5, TimeUnit.SECONDS));
-            CompletableFuture<Server.Wake> waking = CompletableFuture.supplyAsync(server::awaitResume);
+            CompletableFuture<Server.Wake> waking = prepared();
             assertEquals(FrameKind.REPLY, host.read().kind());
             send(2, new Calls.Shutdown());
             Frame bye = host.read();
@@ -138,11 +134,7 @@ class ServerSaveTest {
     @Test
     void aBadResumeEndsTheSession() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            syncGate.countDown();
-            CompletableFuture<Server.End> serving = CompletableFuture.supplyAsync(server::serve);
-            send(1, new Calls.PrepareSave());
-            assertEquals(Server.End.PREPARED, serving.get(5, TimeUnit.SECONDS));
-            CompletableFuture<Server.Wake> waking = CompletableFuture.supplyAsync(server::awaitResume);
+            CompletableFuture<Server.Wake> waking = prepared();
             host.read();
             host.write(new Frame(2, Procedure.RESUME.id(), FrameKind.CALL, new byte[] {1, 2}));
             assertEquals(new Server.Wake(null, Server.End.PROTOCOL_ERROR), waking.get(5, TimeUnit.SECONDS));
@@ -192,6 +184,15 @@ class ServerSaveTest {
     private Calls.ApplianceStatus status(Frame f) throws IOException {
         assertEquals(FrameKind.REPLY, f.kind());
         return (Calls.ApplianceStatus) RecordCodec.decode(f.body(), Calls.ApplianceStatus.class);
+    }
+
+    /** Serving with nothing in flight, a PREPARE_SAVE (#1) ends it; then waiting for the resume. */
+    private CompletableFuture<Server.Wake> prepared() throws Exception {
+        syncGate.countDown();
+        CompletableFuture<Server.End> serving = CompletableFuture.supplyAsync(server::serve);
+        send(1, new Calls.PrepareSave());
+        assertEquals(Server.End.PREPARED, serving.get(5, TimeUnit.SECONDS));
+        return CompletableFuture.supplyAsync(server::awaitResume);
     }
 
     private void send(int serial, Call<?> call) throws IOException {
