@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -75,9 +77,9 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
     private volatile Errno failAll;
     private volatile long delayMillis;
     /** Delays of the next pwrite calls, in call order (before {@link #delayMillis}). */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Long> pwriteDelays = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger pwritesActive = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger pwritesMaxActive = new java.util.concurrent.atomic.AtomicInteger();
+    private final ConcurrentLinkedQueue<Long> pwriteDelays = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pwritesActive = new AtomicInteger();
+    private final AtomicInteger pwritesMaxActive = new AtomicInteger();
     private final Map<Long, Handle> handles = new HashMap<>();
     private long nextIno = 2;
     private long nextHandle = 100;

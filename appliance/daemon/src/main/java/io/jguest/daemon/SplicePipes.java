@@ -3,6 +3,7 @@ package io.jguest.daemon;
 import io.jguest.daemon.fs.LocalFileSystem;
 import io.jguest.daemon.posix.Libc;
 import io.jguest.daemon.posix.PosixException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,8 +33,8 @@ final class SplicePipes implements LocalFileSystem.SpliceSink, AutoCloseable {
         readFds = new int[count];
         writeFds = new int[count];
         filled = new int[count];
-        java.util.Arrays.fill(readFds, -1);
-        java.util.Arrays.fill(writeFds, -1);
+        Arrays.fill(readFds, -1);
+        Arrays.fill(writeFds, -1);
     }
 
     /** Pipes for replies of up to {@code maxBytes}. */
