@@ -80,7 +80,7 @@ jguest_java_command() {
     # Short-lived command JVMs start faster with C1 only, the serial GC and a class data archive that
     # the JVM makes itself on first use and remakes when the jars change (a mismatch is not an error:
     # JVM logging is off so that it never reaches the user's stdout).
-    local startup=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=off)
+    local startup=(-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=off)
     local cds="${XDG_CACHE_HOME:-$HOME/.cache}/jguest/cds"
     if mkdir -p "$cds" 2>/dev/null && [[ -w "$cds" ]]; then
         startup+=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$cds/${main##*.}.jsa")

@@ -28,6 +28,25 @@ public class GuestFsException extends IOException {
         initCause(cause);
     }
 
+    /**
+     * An error that is an answer rather than a failure (no such name, no such attribute), which
+     * lookups give all the time: built without a stack trace, most of an exception's cost.
+     */
+    public static GuestFsException answer(Errno errno, String path, String message) {
+        return new Answer(errno, path, message);
+    }
+
+    private static final class Answer extends GuestFsException {
+        Answer(Errno errno, String path, String message) {
+            super(errno, path, message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
     public Errno errno() {
         return errno;
     }

@@ -12,6 +12,7 @@ import io.jguest.api.Timespec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -269,6 +270,11 @@ public final class CaseInsensitiveFileSystem implements GuestFileSystem {
     @Override
     public void release(long handle) throws GuestFsException {
         fs.release(handle);
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseAsync(long handle) {
+        return fs.releaseAsync(handle);
     }
 
     // ================================================================ namespace changes

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -288,7 +287,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             MetadataCache.Timed<byte[]> t = cache.xattr(path, name);
             if (t != null) {
                 if (t.value() == null) {
-                    throw new GuestFsException(Errno.ENODATA, path, "no attribute " + name);
+                    throw GuestFsException.answer(Errno.ENODATA, path, "no attribute " + name);
                 }
                 return t.value().clone();
             }
@@ -428,21 +427,13 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             if (h.clean()) {
                 CompletableFuture<Void> f = new CompletableFuture<>();
                 releasing.add(f);
-                try {
-                    io.execute(() -> {
-                        try {
-                            h.release();
-                        } catch (GuestFsException | RuntimeException e) {
-                            log.warn("{}: closing the file failed: {}", h.path(), e.getMessage());
-                        } finally {
-                            releasing.remove(f);
-                            f.complete(null);
-                        }
-                    });
-                } catch (RejectedExecutionException closing) {
+                fs.releaseAsync(h.guestHandle).whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        log.warn("{}: closing the file failed: {}", h.path(), failure.getMessage());
+                    }
                     releasing.remove(f);
-                    h.release();
-                }
+                    f.complete(null);
+                });
                 return;
             }
             try {
@@ -898,7 +889,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     }
 
     private static GuestFsException noSuchFile(String path) {
-        return new GuestFsException(Errno.ENOENT, path, "no such file or directory");
+        return GuestFsException.answer(Errno.ENOENT, path, "no such file or directory");
     }
 
     private <T> T call(String path, GuestCall<T> body) throws GuestFsException {

@@ -225,6 +225,71 @@ class FileProceduresTest {
         }
 
         @Test
+        void spareFilesAreUnnamedUntilLinkedThenLookCreated() throws Exception {
+            Calls.OpenFiles spares;
+            try {
+                spares = call(new Calls.SpareFiles("/", 3));
+            } catch (GuestFsException e) {
+                assumeTrue(e.errno() != Errno.EOPNOTSUPP, "the test directory's filesystem has no O_TMPFILE");
+                throw e;
+            }
+            assertEquals(3, spares.files().size());
+            assertEquals(3, files.openHandles());
+            assertEquals(0, files.readdir("/").size(), "spare files have no name");
+            OpenFile s = spares.files().getFirst();
+            assertEquals(0, s.attributes().nlink());
+            assertEquals(FileType.REGULAR, s.attributes().type());
+
+            FileAttributes a = call(new Calls.LinkSpare(s.handle(), "/made", 0640, -1, -1));
+            assertEquals(s.attributes().ino(), a.ino(), "the spare's inode is the file's");
+            assertEquals(1, a.nlink());
+            assertEquals(0640, a.permissions());
+            assertEquals(Files.getAttribute(dir.resolve("made"), "unix:ino"), a.ino());
+            assertTrue(a.mtime().sec() >= s.attributes().mtime().sec(), "times are the link's");
+            assertEquals(3, call(new Calls.Pwrite(s.handle(), 0, "abc".getBytes(UTF_8))), "the handle stays open");
+            call(new Calls.Release(s.handle()));
+            assertEquals("abc", Files.readString(dir.resolve("made")));
+
+            OpenFile t = spares.files().get(1);
+            assertErrno(Errno.EEXIST, new Calls.LinkSpare(t.handle(), "/made", 0600, -1, -1));
+            assertErrno(Errno.EEXIST, new Calls.LinkSpare(t.handle(), "/", 0600, -1, -1));
+            assertErrno(Errno.ENOENT, new Calls.LinkSpare(t.handle(), "/missing/x", 0600, -1, -1));
+            assertErrno(Errno.EBADF, new Calls.LinkSpare(999_999, "/other", 0600, -1, -1));
+            call(new Calls.Release(t.handle()));
+            call(new Calls.Release(spares.files().get(2).handle()));
+            assertEquals(List.of("made"), files.readdir("/").stream().map(DirEntry::name).toList(),
+                    "unused spares leave nothing behind");
+            assertEquals(0, files.openHandles());
+
+            assertErrno(Errno.EINVAL, new Calls.SpareFiles("/", 0));
+            assertErrno(Errno.ENOTDIR, new Calls.SpareFiles("/made", 1));
+        }
+
+        @Test
+        void linkedSpareIsOwnedAsACreateWouldBe() throws Exception {
+            assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+            Path shared = Files.createDirectory(dir.resolve("shared"));
+            Files.setAttribute(shared, "unix:gid", 4321);
+            Files.setAttribute(shared, "unix:mode", 02777);
+            List<OpenFile> spares;
+            try {
+                spares = call(new Calls.SpareFiles("/shared", 2)).files();
+            } catch (GuestFsException e) {
+                assumeTrue(e.errno() != Errno.EOPNOTSUPP, "the test directory's filesystem has no O_TMPFILE");
+                throw e;
+            }
+            FileAttributes a = call(new Calls.LinkSpare(spares.get(0).handle(), "/shared/f", 04755, 1234, 5678));
+            assertEquals(1234, a.uid());
+            assertEquals(4321, a.gid(), "a setgid directory's group, as for a create");
+            assertEquals(04755, a.permissions(), "the mode is set after the owner, so set-id bits stay");
+            FileAttributes b = call(new Calls.LinkSpare(spares.get(1).handle(), "/g", 0600, -1, 42));
+            assertEquals(0, b.uid());
+            assertEquals(42, b.gid());
+            spares.forEach(f -> files.releaseAsync(f.handle()).join());
+            assertEquals(4321, lstat("/shared/f").gid());
+        }
+
+        @Test
         void largeReadIsComplete() throws Exception {
             byte[] data = new byte[3 * 1024 * 1024 + 17];
             new java.util.Random(1).nextBytes(data);

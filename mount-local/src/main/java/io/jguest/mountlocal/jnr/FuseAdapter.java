@@ -65,6 +65,7 @@ final class FuseAdapter extends FuseStubFS {
      */
     static void preload() {
         new FuseAdapter(null);
+        FuseLoop.lib();
     }
 
     /** Bits 0 and 2 of the fuse_operations flag word (little-endian: its first byte). */
@@ -76,9 +77,12 @@ final class FuseAdapter extends FuseStubFS {
         return requests.get();
     }
 
-    /** Runs libfuse's {@code fuse_main} with {@code args} on the calling thread; its exit code. */
-    int runLoop(String[] args) {
-        return libFuse.fuse_main_real(args.length, args, fuseOperations, Struct.size(fuseOperations), null);
+    /**
+     * Runs what libfuse's {@code fuse_main} does with {@code args}, its workers on JVM threads
+     * ({@link FuseLoop}); returns its exit code once the session ended.
+     */
+    int runLoop(String[] args, String name) {
+        return FuseLoop.run(args, fuseOperations, name);
     }
 
     @FunctionalInterface

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A libfuse 2 mount (jnr-fuse) whose multithreaded loop runs on its own thread.
  *
- * <p>libfuse runs with {@code -f} (never fork a JVM) and without {@code -s} (libfuse's worker
- * threads call the operations concurrently). Readiness is proven, never guessed: {@link #mount}
+ * <p>libfuse runs with {@code -f} (never fork a JVM) and without {@code -s}; its worker loop runs on
+ * JVM threads ({@link FuseLoop}) that call the operations concurrently. Readiness is proven, never guessed: {@link #mount}
  * returns once {@code /proc/self/mountinfo} shows the mountpoint as {@code fuse.jguest} and a stat of
  * the mountpoint through the kernel returned with a device other than its parent's after requests
  * reached the operations.
@@ -150,7 +150,7 @@ public final class JnrLocalMount implements LocalMount {
     private void start(String[] args) {
         loop = new Thread(() -> {
             try {
-                exitCode = adapter.runLoop(args);
+                exitCode = adapter.runLoop(args, mountpoint.toString());
                 log.debug("{}: libfuse loop ended (fuse_main returned {})", mountpoint, exitCode);
             } catch (Throwable e) {
                 log.warn("{}: libfuse loop failed: {}", mountpoint, e.toString(), e);

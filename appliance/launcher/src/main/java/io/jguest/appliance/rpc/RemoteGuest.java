@@ -19,6 +19,7 @@ import io.jguest.protocol.Calls;
 import io.jguest.protocol.Wire;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The guest API as calls over an {@link RpcClient}: one call per method (a {@link #readdirPlusMany}
@@ -197,6 +198,31 @@ public class RemoteGuest implements GuestSession, GuestFileSystem {
     @Override
     public void release(long handle) throws GuestFsException {
         rpc.call(new Calls.Release(handle));
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseAsync(long handle) {
+        return rpc.callAsync(new Calls.Release(handle));
+    }
+
+    @Override
+    public List<OpenFile> spareFiles(String dir, int count) throws GuestFsException {
+        return rpc.call(new Calls.SpareFiles(dir, count)).files();
+    }
+
+    @Override
+    public FileAttributes linkSpare(long handle, String path, int mode, int uid, int gid) throws GuestFsException {
+        return rpc.call(new Calls.LinkSpare(handle, path, mode, uid, gid));
+    }
+
+    @Override
+    public CompletableFuture<List<OpenFile>> spareFilesAsync(String dir, int count) {
+        return rpc.callAsync(new Calls.SpareFiles(dir, count)).thenApply(Calls.OpenFiles::files);
+    }
+
+    @Override
+    public CompletableFuture<FileAttributes> linkSpareAsync(long handle, String path, int mode, int uid, int gid) {
+        return rpc.callAsync(new Calls.LinkSpare(handle, path, mode, uid, gid));
     }
 
     @Override

@@ -117,8 +117,7 @@ public final class RpcClient implements Closeable {
         try {
             Object value = timeout == null ? p.future.get() : p.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (value instanceof ErrorReply e) {
-                // built here, not in the reader, so that the stack trace is the caller's
-                throw new GuestFsException(Errno.byName(e.errno()), e.path(), e.message());
+                throw exception(e);
             }
             return (R) value;
         } catch (ExecutionException e) {
@@ -132,6 +131,60 @@ public final class RpcClient implements Closeable {
             Thread.currentThread().interrupt();
             throw new GuestFsException(Errno.EINTR, null, proc + " interrupted");
         }
+    }
+
+    /**
+     * Sends a call and returns at once: the future completes with the reply, or with the
+     * {@link GuestFsException} an error reply or a lost channel means (for calls whose result nobody
+     * waits for, such as the close of a file whose last close the kernel already saw).
+     */
+    @SuppressWarnings("unchecked")
+    public <R> CompletableFuture<R> callAsync(Call<R> call) {
+        Procedure proc = Procedure.of(call);
+        String why = closedReason;
+        if (why != null) {
+            return CompletableFuture.failedFuture(new GuestFsException(Errno.EIO, null, "appliance is gone: " + why));
+        }
+        int serial = nextSerial.getAndIncrement();
+        Pending p = new Pending(proc, new CompletableFuture<>(), System.nanoTime());
+        pending.put(serial, p);
+        if (trace.isTraceEnabled()) {
+            trace.trace("<= #{} {}", serial, call);
+        }
+        try {
+            codec.write(new Frame(serial, proc.id(), FrameKind.CALL, RecordCodec.encode(call, proc.callType())));
+        } catch (IOException e) {
+            pending.remove(serial);
+            fail("write failed: " + e.getMessage());
+            return CompletableFuture.failedFuture(
+                    new GuestFsException(Errno.EIO, null, "appliance is gone: " + e.getMessage(), e));
+        }
+        if (closedReason != null) {
+            p.future.completeExceptionally(gone());
+        }
+        CompletableFuture<R> result = new CompletableFuture<>();
+        p.future.whenComplete((value, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(new GuestFsException(Errno.EIO, null, "appliance is gone: " + closedReason,
+                        failure));
+            } else if (value instanceof ErrorReply e) {
+                result.completeExceptionally(exception(e));
+            } else {
+                result.complete((R) value);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * The exception an error reply means. Built by the caller, not in the reader, so that its stack
+     * trace is the caller's; an answer such as ENOENT gets none (lookups meet it all the time).
+     */
+    private static GuestFsException exception(ErrorReply e) {
+        Errno errno = Errno.byName(e.errno());
+        return errno == Errno.ENOENT || errno == Errno.ENODATA
+                ? GuestFsException.answer(errno, e.path(), e.message())
+                : new GuestFsException(errno, e.path(), e.message());
     }
 
     /**
