@@ -107,48 +107,6 @@ public interface GuestFileSystem {
     /** {@code futimens(2)} of an open file; {@link Timespec#NOW}/{@link Timespec#OMIT} work. */
     void futimens(long handle, Timespec atime, Timespec mtime) throws GuestFsException;
 
-    /**
-     * Spare files, for creations that need no round trip of their own: up to {@code count} (at least
-     * one) new regular files on the filesystem of directory {@code dir} that no name leads to yet
-     * ({@code O_TMPFILE}), each open read-write, mode 0600, owned by the guest's root, with its real
-     * inode number. {@link #linkSpare} gives one a name in {@code dir}; {@link #release} drops an
-     * unused one (the filesystem frees it). EOPNOTSUPP where the filesystem has no
-     * {@code O_TMPFILE} (vfat, NTFS...) and for a directory with a default ACL (a file made there
-     * would get its mode from the ACL, which a spare cannot know). By default: EOPNOTSUPP.
-     */
-    default List<OpenFile> spareFiles(String dir, int count) throws GuestFsException {
-        throw new GuestFsException(Errno.EOPNOTSUPP, dir, "spare files are not supported here");
-    }
-
-    /**
-     * Gives the spare file {@code handle} (from {@link #spareFiles} of the parent directory of
-     * {@code path}) the name {@code path}, leaving it as {@link #create} with {@code O_EXCL} would
-     * have made it: permission bits {@code mode}, owner as {@link #create} gives it ({@code -1}: the
-     * guest's own; the group only outside a setgid directory), access and modification times now.
-     * EEXIST when the name exists. Returns the file's attributes; the handle stays open.
-     */
-    default FileAttributes linkSpare(long handle, String path, int mode, int uid, int gid) throws GuestFsException {
-        throw new GuestFsException(Errno.EOPNOTSUPP, path, "spare files are not supported here");
-    }
-
-    /** {@link #spareFiles} without waiting where the implementation can; by default synchronous. */
-    default CompletableFuture<List<OpenFile>> spareFilesAsync(String dir, int count) {
-        try {
-            return CompletableFuture.completedFuture(spareFiles(dir, count));
-        } catch (GuestFsException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /** {@link #linkSpare} without waiting where the implementation can; by default synchronous. */
-    default CompletableFuture<FileAttributes> linkSpareAsync(long handle, String path, int mode, int uid, int gid) {
-        try {
-            return CompletableFuture.completedFuture(linkSpare(handle, path, mode, uid, gid));
-        } catch (GuestFsException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
     /** Closes the handle. Unknown handles give EBADF. */
     void release(long handle) throws GuestFsException;
 

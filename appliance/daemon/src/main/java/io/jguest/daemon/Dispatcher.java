@@ -303,8 +303,6 @@ public final class Dispatcher {
                 files.ftruncate(c.handle(), c.size());
                 yield null;
             }
-            case Calls.SpareFiles c -> new Calls.OpenFiles(files.spareFiles(c.dir(), c.count()));
-            case Calls.LinkSpare c -> files.linkSpare(c.handle(), c.path(), c.mode(), c.uid(), c.gid());
             case Calls.Release c -> {
                 files.release(c.handle());
                 yield null;

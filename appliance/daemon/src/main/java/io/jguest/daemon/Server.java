@@ -55,6 +55,8 @@ public final class Server {
     private final FrameChannel codec;
     private final Dispatcher dispatcher;
     private final ExecutorService workers;
+    /** The largest PWRITE answered on the reading thread (see {@link #quick}). */
+    private static final int QUICK_WRITE_BYTES = 64 * 1024;
     private final AtomicBoolean writeFailed = new AtomicBoolean();
     /** Calls handed to the workers and not yet answered. */
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -121,7 +123,10 @@ public final class Server {
                     send(reply);
                     continue;
                 }
-                inFlight.incrementAndGet();
+                if (inFlight.getAndIncrement() == 0 && quick(frame)) {
+                    answer(frame);   // nothing else runs: no handing over to a worker thread
+                    continue;
+                }
                 try {
                     workers.execute(() -> answer(frame));
                 } catch (RejectedExecutionException e) {
@@ -241,6 +246,25 @@ public final class Server {
     }
 
     /** Runs a call on a worker and writes its reply (a PREAD reply is written by the dispatcher in place). */
+    /**
+     * Calls answered on the reading thread when nothing else is in flight: a hand-over to a worker
+     * costs the guest a thread switch, which under TCG is a good part of a small call's time. Only
+     * calls that never wait long (no sync, mount, large I/O or listing of many directories), so
+     * that a call arriving meanwhile waits little.
+     */
+    private static boolean quick(Frame frame) {
+        if (frame.kind() != FrameKind.CALL) {
+            return false;
+        }
+        int p = frame.procedure();
+        return p == Procedure.PING.id() || p == Procedure.LSTAT.id() || p == Procedure.CREATE.id()
+                || p == Procedure.OPEN.id() || p == Procedure.RELEASE.id() || p == Procedure.FSTAT.id()
+                || p == Procedure.GETXATTR.id() || p == Procedure.READLINK.id()
+                || p == Procedure.UNLINK.id() || p == Procedure.MKDIR.id() || p == Procedure.RENAME.id()
+                || p == Procedure.CHMOD.id() || p == Procedure.LCHOWN.id() || p == Procedure.UTIMENS.id()
+                || (p == Procedure.PWRITE.id() && frame.body().length <= QUICK_WRITE_BYTES);
+    }
+
     private void answer(Frame frame) {
         try {
             Frame reply = dispatcher.handle(frame, codec);

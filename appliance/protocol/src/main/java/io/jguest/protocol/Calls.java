@@ -113,11 +113,6 @@ public final class Calls {
     public record Fchown(long handle, int uid, int gid) implements Call<Void> {}
     public record Futimens(long handle, Timespec atime, Timespec mtime) implements Call<Void> {}
     public record Release(long handle) implements Call<Void> {}
-    /** Up to {@code count} unnamed open files in {@code dir} ({@code O_TMPFILE}); see {@code GuestFileSystem.spareFiles}. */
-    public record SpareFiles(String dir, int count) implements Call<OpenFiles> {}
-    public record OpenFiles(List<OpenFile> files) {}
-    /** Names a spare file as {@code Create} with {@code O_EXCL} would make it; see {@code GuestFileSystem.linkSpare}. */
-    public record LinkSpare(long handle, String path, int mode, int uid, int gid) implements Call<FileAttributes> {}
     public record Mkdir(String path, int mode) implements Call<Void> {}
     public record Rmdir(String path) implements Call<Void> {}
     public record Unlink(String path) implements Call<Void> {}

@@ -61,9 +61,7 @@ public enum Procedure {
     FSTAT(55, Calls.Fstat.class, FileAttributes.class),
     FCHMOD(56, Calls.Fchmod.class, Void.class),
     FCHOWN(57, Calls.Fchown.class, Void.class),
-    FUTIMENS(58, Calls.Futimens.class, Void.class),
-    SPARE_FILES(59, Calls.SpareFiles.class, Calls.OpenFiles.class),
-    LINK_SPARE(60, Calls.LinkSpare.class, FileAttributes.class);
+    FUTIMENS(58, Calls.Futimens.class, Void.class);
 
     /** Indexed by id: a lookup per frame boxes nothing. */
     private static final Procedure[] BY_ID;

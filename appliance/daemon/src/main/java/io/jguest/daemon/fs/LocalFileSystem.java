@@ -9,8 +9,6 @@ import static io.jguest.daemon.posix.Flags.O_DIRECTORY;
 import static io.jguest.daemon.posix.Flags.O_NOCTTY;
 import static io.jguest.daemon.posix.Flags.O_NONBLOCK;
 import static io.jguest.daemon.posix.Flags.O_RDONLY;
-import static io.jguest.daemon.posix.Flags.O_RDWR;
-import static io.jguest.daemon.posix.Flags.O_TMPFILE;
 import static io.jguest.daemon.posix.Flags.O_WRONLY;
 
 import io.jguest.api.DirEntry;
@@ -38,8 +36,6 @@ import java.util.List;
  */
 public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
     private static final int S_ISGID = 02000;
-    /** The most spare files one {@link #spareFiles} call makes. */
-    static final int MAX_SPARE_FILES = 256;
 
     private final Sysroot root;
     private final HandleTable handles = new HandleTable();
@@ -153,77 +149,6 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
         } catch (GuestFsException | RuntimeException e) {
             fd.close();
             throw e;
-        }
-    }
-
-    /**
-     * {@code O_TMPFILE} files in {@code dir}, as many as asked or fewer when one after the first
-     * fails (the first failure is thrown; EISDIR, a kernel without {@code O_TMPFILE}, as EOPNOTSUPP).
-     */
-    @Override
-    public List<OpenFile> spareFiles(String dir, int count) throws GuestFsException {
-        if (count < 1 || count > MAX_SPARE_FILES) {
-            throw new GuestFsException(Errno.EINVAL, dir, "asked for " + count + " spare files (1 to "
-                    + MAX_SPARE_FILES + ")");
-        }
-        try (Fd d = root.open(dir, O_RDONLY | O_DIRECTORY, 0)) {
-            if (hasDefaultAcl(d)) {
-                throw new GuestFsException(Errno.EOPNOTSUPP, dir, "the directory has a default ACL");
-            }
-            List<OpenFile> out = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                Fd f;
-                try {
-                    f = root.open(dir, O_TMPFILE | O_RDWR, 0600);
-                } catch (PosixException e) {
-                    if (!out.isEmpty()) {
-                        break;
-                    }
-                    throw e.errno() == Errno.EISDIR
-                            ? new GuestFsException(Errno.EOPNOTSUPP, dir, "the kernel has no O_TMPFILE")
-                            : e;
-                }
-                try {
-                    out.add(new OpenFile(handles.add(f), Libc.fstatat(f.value(), "", AT_EMPTY_PATH)));
-                } catch (GuestFsException | RuntimeException e) {
-                    f.close();
-                    throw e;
-                }
-            }
-            return out;
-        }
-    }
-
-    private static boolean hasDefaultAcl(Fd dir) throws GuestFsException {
-        try {
-            Libc.getxattr(dir.procPath(), "system.posix_acl_default", true);
-            return true;
-        } catch (PosixException e) {
-            if (e.errno() == Errno.ENODATA || e.errno() == Errno.EOPNOTSUPP || e.errno() == Errno.ENOTSUP) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Owner first (a chown clears set-id bits), then the mode, times now, then the name: the file
-     * appears with its attributes complete. A failed link leaves the spare unnamed and open.
-     */
-    @Override
-    public FileAttributes linkSpare(long handle, String path, int mode, int uid, int gid) throws GuestFsException {
-        try (Entry e = root.entry(path)) {
-            requireName(e, Errno.EEXIST, path);
-            int group = gid != -1 && (Libc.fstatat(e.dir().value(), "", AT_EMPTY_PATH).mode() & S_ISGID) != 0 ? -1 : gid;
-            return handles.use(handle, fd -> {
-                if (uid != -1 || group != -1) {
-                    Libc.fchownat(fd, "", uid, group, AT_EMPTY_PATH);
-                }
-                Libc.fchmodat(AT_FDCWD, procPath(fd), mode & 07777, 0);
-                Libc.utimensat(AT_FDCWD, procPath(fd), Timespec.NOW, Timespec.NOW, 0);
-                Libc.linkat(fd, "", e.dir().value(), e.name(), AT_EMPTY_PATH);
-                return Libc.fstatat(fd, "", AT_EMPTY_PATH);
-            });
         }
     }
 

@@ -206,26 +206,6 @@ public class RemoteGuest implements GuestSession, GuestFileSystem {
     }
 
     @Override
-    public List<OpenFile> spareFiles(String dir, int count) throws GuestFsException {
-        return rpc.call(new Calls.SpareFiles(dir, count)).files();
-    }
-
-    @Override
-    public FileAttributes linkSpare(long handle, String path, int mode, int uid, int gid) throws GuestFsException {
-        return rpc.call(new Calls.LinkSpare(handle, path, mode, uid, gid));
-    }
-
-    @Override
-    public CompletableFuture<List<OpenFile>> spareFilesAsync(String dir, int count) {
-        return rpc.callAsync(new Calls.SpareFiles(dir, count)).thenApply(Calls.OpenFiles::files);
-    }
-
-    @Override
-    public CompletableFuture<FileAttributes> linkSpareAsync(long handle, String path, int mode, int uid, int gid) {
-        return rpc.callAsync(new Calls.LinkSpare(handle, path, mode, uid, gid));
-    }
-
-    @Override
     public void mkdir(String path, int mode) throws GuestFsException {
         rpc.call(new Calls.Mkdir(path, mode));
     }
