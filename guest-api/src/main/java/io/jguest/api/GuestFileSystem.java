@@ -124,6 +124,14 @@ public interface GuestFileSystem {
         }
     }
 
+    /**
+     * {@link #releaseAsync} of several handles at once (one round trip where the implementation
+     * can): every handle is closed; the future fails with the first failure.
+     */
+    default CompletableFuture<Void> releaseAllAsync(List<Long> handles) {
+        return CompletableFuture.allOf(handles.stream().map(this::releaseAsync).toArray(CompletableFuture[]::new));
+    }
+
     void mkdir(String path, int mode) throws GuestFsException;
 
     void rmdir(String path) throws GuestFsException;

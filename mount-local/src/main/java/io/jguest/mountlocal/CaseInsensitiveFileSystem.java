@@ -277,6 +277,11 @@ public final class CaseInsensitiveFileSystem implements GuestFileSystem {
         return fs.releaseAsync(handle);
     }
 
+    @Override
+    public CompletableFuture<Void> releaseAllAsync(List<Long> handles) {
+        return fs.releaseAllAsync(handles);
+    }
+
     // ================================================================ namespace changes
 
     @Override

@@ -99,7 +99,8 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private final ListingPrefetcher prefetcher;
     private final ExecutorService io;
     private final Map<Long, OpenHandle> handles = new ConcurrentHashMap<>();
-    private final Set<CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
+    /** Background closes of clean files, sent a few at a time. */
+    private final ReleaseBatcher releases;
     /** Hidden names of unlinked open files (see {@link #hide}): no entry in the guest has them. */
     private final Set<String> unlinkedOpen = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextHandle = new AtomicLong(1);
@@ -116,6 +117,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         this.cache = new MetadataCache(config.cacheTimeout(), clock, fs instanceof CaseInsensitiveFileSystem);
         this.prefetcher = prefetch && config.cacheTimeout().isPositive() ? new ListingPrefetcher(fs, cache) : null;
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jguest-io-", 0).factory());
+        this.releases = new ReleaseBatcher(fs);
     }
 
     // ================================================================ metadata
@@ -410,9 +412,10 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     /**
      * Last close of an open file. With nothing left to send (the usual case: the kernel flushed at
-     * close(2) and saw the result), the guest handle is closed in the background: nobody sees a
-     * FUSE release's result, so it need not cost the application a round trip. Failures are logged;
-     * {@link #close()} waits for these releases.
+     * close(2) and saw the result), the guest handle is closed in the background, with others
+     * ({@link ReleaseBatcher}): nobody sees a FUSE release's result, so it need not cost the
+     * application a round trip, nor the guest a call per file. Failures are logged; {@link #close()}
+     * waits for these releases.
      */
     @Override
     public void release(String path, long fh) throws GuestFsException {
@@ -425,15 +428,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
                 unlinkedOpen.remove(h.path());   // no name for libfuse to unlink after this last close
             }
             if (h.clean()) {
-                CompletableFuture<Void> f = new CompletableFuture<>();
-                releasing.add(f);
-                fs.releaseAsync(h.guestHandle).whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        log.warn("{}: closing the file failed: {}", h.path(), failure.getMessage());
-                    }
-                    releasing.remove(f);
-                    f.complete(null);
-                });
+                releases.release(h.guestHandle);
                 return;
             }
             try {
@@ -452,7 +447,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     }
 
     private void awaitReleases() {
-        CompletableFuture.allOf(releasing.toArray(CompletableFuture[]::new)).join();
+        releases.flush();
     }
 
     @Override
@@ -950,7 +945,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         List<OpenHandle> open = new ArrayList<>(handles.values());
         handles.clear();
         Thread closer = Thread.ofVirtual().name("jguest-mount-close").start(() -> {
-            awaitReleases();
+            releases.close();
             for (OpenHandle h : open) {
                 try {
                     h.release();

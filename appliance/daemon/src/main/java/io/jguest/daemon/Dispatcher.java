@@ -303,6 +303,10 @@ public final class Dispatcher {
                 files.ftruncate(c.handle(), c.size());
                 yield null;
             }
+            case Calls.ReleaseMany c -> {
+                releaseAll(c.handles());
+                yield null;
+            }
             case Calls.Release c -> {
                 files.release(c.handle());
                 yield null;
@@ -405,6 +409,26 @@ public final class Dispatcher {
             listed.forEach(f -> f.cancel(false));
         }
         return new Calls.Listings(out);
+    }
+
+    /** Releases every handle; the first failure is thrown once all were tried. */
+    private void releaseAll(List<Long> handles) throws GuestFsException {
+        if (handles == null) {
+            throw new GuestFsException(Errno.EINVAL, null, "handles is null");
+        }
+        GuestFsException first = null;
+        for (Long h : handles) {
+            try {
+                files.release(h == null ? -1 : h);
+            } catch (GuestFsException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** The listing of {@code dir} with attributes, null when it cannot be listed. */

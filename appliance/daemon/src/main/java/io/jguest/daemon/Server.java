@@ -258,7 +258,8 @@ public final class Server {
         }
         int p = frame.procedure();
         return p == Procedure.PING.id() || p == Procedure.LSTAT.id() || p == Procedure.CREATE.id()
-                || p == Procedure.OPEN.id() || p == Procedure.RELEASE.id() || p == Procedure.FSTAT.id()
+                || p == Procedure.OPEN.id() || p == Procedure.RELEASE.id() || p == Procedure.RELEASE_MANY.id()
+                || p == Procedure.FSTAT.id()
                 || p == Procedure.GETXATTR.id() || p == Procedure.READLINK.id()
                 || p == Procedure.UNLINK.id() || p == Procedure.MKDIR.id() || p == Procedure.RENAME.id()
                 || p == Procedure.CHMOD.id() || p == Procedure.LCHOWN.id() || p == Procedure.UTIMENS.id()

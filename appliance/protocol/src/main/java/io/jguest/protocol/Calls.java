@@ -113,6 +113,8 @@ public final class Calls {
     public record Fchown(long handle, int uid, int gid) implements Call<Void> {}
     public record Futimens(long handle, Timespec atime, Timespec mtime) implements Call<Void> {}
     public record Release(long handle) implements Call<Void> {}
+    /** {@link Release} of every handle (all are tried; the first failure is the reply). */
+    public record ReleaseMany(List<Long> handles) implements Call<Void> {}
     public record Mkdir(String path, int mode) implements Call<Void> {}
     public record Rmdir(String path) implements Call<Void> {}
     public record Unlink(String path) implements Call<Void> {}

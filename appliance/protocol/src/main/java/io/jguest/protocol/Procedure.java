@@ -61,7 +61,8 @@ public enum Procedure {
     FSTAT(55, Calls.Fstat.class, FileAttributes.class),
     FCHMOD(56, Calls.Fchmod.class, Void.class),
     FCHOWN(57, Calls.Fchown.class, Void.class),
-    FUTIMENS(58, Calls.Futimens.class, Void.class);
+    FUTIMENS(58, Calls.Futimens.class, Void.class),
+    RELEASE_MANY(59, Calls.ReleaseMany.class, Void.class);
 
     /** Indexed by id: a lookup per frame boxes nothing. */
     private static final Procedure[] BY_ID;

@@ -206,6 +206,11 @@ public class RemoteGuest implements GuestSession, GuestFileSystem {
     }
 
     @Override
+    public CompletableFuture<Void> releaseAllAsync(List<Long> handles) {
+        return rpc.callAsync(new Calls.ReleaseMany(handles));
+    }
+
+    @Override
     public void mkdir(String path, int mode) throws GuestFsException {
         rpc.call(new Calls.Mkdir(path, mode));
     }
