@@ -1,5 +1,6 @@
 package io.jguest.api;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -82,6 +83,48 @@ public interface GuestFileSystem {
                 e.addSuppressed(closing);
             }
             throw e;
+        }
+    }
+
+    /**
+     * {@link #create}, then {@code data} (may be empty) written at {@code offset}, in one round trip
+     * where the implementation can: the handle and the attributes after the write. When the write
+     * fails the file stays created but the handle is closed and the write's error thrown.
+     */
+    default OpenFile createWrite(String path, int flags, int mode, int uid, int gid, long offset, byte[] data)
+            throws GuestFsException {
+        OpenFile f = create(path, flags, mode, uid, gid);
+        if (data.length == 0) {
+            return f;
+        }
+        try {
+            int done = 0;
+            while (done < data.length) {
+                byte[] part = done == 0 ? data : Arrays.copyOfRange(data, done, data.length);
+                int n = pwrite(f.handle(), offset + done, part);
+                if (n <= 0) {
+                    throw new GuestFsException(Errno.EIO, path, "short write at offset " + (offset + done));
+                }
+                done += n;
+            }
+            return new OpenFile(f.handle(), fstat(f.handle()));
+        } catch (GuestFsException e) {
+            try {
+                release(f.handle());
+            } catch (GuestFsException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #createWrite} without waiting where the implementation can; by default synchronous. */
+    default CompletableFuture<OpenFile> createWriteAsync(String path, int flags, int mode, int uid, int gid, long offset,
+                                                         byte[] data) {
+        try {
+            return CompletableFuture.completedFuture(createWrite(path, flags, mode, uid, gid, offset, data));
+        } catch (GuestFsException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

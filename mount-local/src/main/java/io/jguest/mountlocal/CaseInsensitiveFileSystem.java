@@ -211,6 +211,23 @@ public final class CaseInsensitiveFileSystem implements GuestFileSystem {
     }
 
     @Override
+    public OpenFile createWrite(String path, int flags, int mode, int uid, int gid, long offset, byte[] data)
+            throws GuestFsException {
+        return creating(path, p -> fs.createWrite(p, flags, mode, uid, gid, offset, data));
+    }
+
+    /** Synchronous: the name may need resolving first, which is a round trip of its own anyway. */
+    @Override
+    public CompletableFuture<OpenFile> createWriteAsync(String path, int flags, int mode, int uid, int gid, long offset,
+                                                        byte[] data) {
+        try {
+            return CompletableFuture.completedFuture(createWrite(path, flags, mode, uid, gid, offset, data));
+        } catch (GuestFsException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
     public StatVfs statvfs(String path) throws GuestFsException {
         return existing(path, fs::statvfs);
     }

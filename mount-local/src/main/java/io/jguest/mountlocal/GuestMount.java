@@ -10,7 +10,9 @@ import io.jguest.api.OpenFile;
 import io.jguest.api.OpenFlags;
 import io.jguest.api.StatVfs;
 import io.jguest.api.Timespec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,14 @@ import org.slf4j.LoggerFactory;
  *       chunks of up to {@link #MAX_IO}) and write-back (contiguous writes sent {@link #MAX_IO} at
  *       a time). Buffered writes of a file are sent before anything reads it, stats it or changes
  *       its metadata.</li>
+ *   <li>A new file whose name the cache knows to be free is created in the guest only at its first
+ *       flush ({@code close(2)}), together with its buffered data: one round trip instead of two
+ *       ({@link GuestFileSystem#createWrite}). Until then the kernel knows it by provisional
+ *       attributes (a placeholder inode number, which the kernel replaces at the first write or
+ *       stat after it); close(2) and fsync(2) report a failed creation. Anything that reaches the
+ *       guest by name, or needs the guest's file (a read, a write-back), makes the deferred
+ *       creations first, so nothing sees the guest other than the mount showed it. System property
+ *       {@code jguest.mount.defer-create=false} turns that off.</li>
  *   <li>On a read-only mount every change is EROFS without a round trip.</li>
  *   <li>A name longer than {@link #NAME_MAX} UTF-16 units is ENAMETOOLONG without a round trip
  *       (FUSE lets names of up to 1024 bytes through). Longer than 255 bytes but not than 255 units
@@ -68,6 +78,12 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** System property: "false" turns listing prefetch off (benchmarks). */
     public static final String PREFETCH_PROPERTY = "jguest.mount.prefetch";
+    /** System property: "false" makes every creation a round trip at once (benchmarks). */
+    public static final String DEFER_CREATE_PROPERTY = "jguest.mount.defer-create";
+    private static final int S_IFREG = 0100000;
+    private static final int O_DIRECT = 040000;
+    /** Inode numbers no filesystem the appliance mounts hands out: provisional ones of deferred creations. */
+    private static final long PLACEHOLDER_INO_BASE = 1L << 62;
 
     private static final Logger log = LoggerFactory.getLogger(GuestMount.class);
     private static final int R_OK = 4;
@@ -105,26 +121,59 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private final Set<String> unlinkedOpen = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final OpenHandle.Listener sent = this::dataSent;
+    private final OpenHandle.Listener sent = new OpenHandle.Listener() {
+        @Override
+        public void dataSent(OpenHandle handle) {
+            GuestMount.this.dataSent(handle);
+        }
+
+        @Override
+        public void created(OpenHandle handle, OpenFile made, GuestFsException failure) {
+            deferred.remove(handle);
+            String path = handle.path();
+            if (made == null || made.attributes() == null) {
+                cache.invalidateEntry(path);
+                log.debug("{}: the deferred creation failed: {}", path, failure == null ? "?" : failure.getMessage());
+                return;
+            }
+            added(path, made.attributes());   // the real inode number replaces the placeholder
+        }
+    };
+    /** Open files whose creation is deferred and not made in the guest yet (see {@link #makeDeferred}). */
+    private final Set<OpenHandle> deferred = ConcurrentHashMap.newKeySet();
+    private final AtomicLong placeholders = new AtomicLong(PLACEHOLDER_INO_BASE);
+    /**
+     * Mode and group of directories deferred creations were made in, which a creation there
+     * does not change (its cached attributes it does): forgotten at every change of a mode, an
+     * owner, an ACL, or a name of a directory.
+     */
+    private final Map<String, FileAttributes> creationDirs = new ConcurrentHashMap<>();
+    private final boolean deferCreates;
 
     public GuestMount(GuestFileSystem fs, MountConfig config) {
-        this(fs, config, System::nanoTime, !"false".equalsIgnoreCase(System.getProperty(PREFETCH_PROPERTY)));
+        this(fs, config, System::nanoTime, !"false".equalsIgnoreCase(System.getProperty(PREFETCH_PROPERTY)),
+                !"false".equalsIgnoreCase(System.getProperty(DEFER_CREATE_PROPERTY)));
     }
 
     GuestMount(GuestFileSystem fs, MountConfig config, LongSupplier clock, boolean prefetch) {
+        this(fs, config, clock, prefetch, true);
+    }
+
+    GuestMount(GuestFileSystem fs, MountConfig config, LongSupplier clock, boolean prefetch, boolean deferCreates) {
         this.fs = fs;
         this.config = config;
         this.cache = new MetadataCache(config.cacheTimeout(), clock, fs instanceof CaseInsensitiveFileSystem);
-        this.prefetcher = prefetch && config.cacheTimeout().isPositive() ? new ListingPrefetcher(fs, cache) : null;
+        this.prefetcher = prefetch && config.cacheTimeout().isPositive() ? new ListingPrefetcher(fs, cache, this::makeDeferred) : null;
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jguest-io-", 0).factory());
         this.releases = new ReleaseBatcher(fs);
+        this.deferCreates = deferCreates;
     }
 
     // ================================================================ metadata
 
     @Override
     public FileAttributes getattr(String path) throws GuestFsException {
-        return call(path, () -> {
+        return query(path, () -> {
             flushFile(path, -1);
             return unlinkedOpen.contains(path) ? unlinkedAttributes(path) : attributes(path);
         });
@@ -132,16 +181,16 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public FileAttributes fgetattr(String path, long fh) throws GuestFsException {
-        return call(path, () -> {
+        return query(path, () -> {
             OpenHandle h = handle(fh, path);
             flushFile(h.path(), h.ino());
-            return path == null || unlinkedOpen.contains(h.path()) ? fs.fstat(h.guestHandle) : attributes(h.path());
+            return path == null || unlinkedOpen.contains(h.path()) ? fs.fstat(h.guestHandle()) : attributes(h.path());
         });
     }
 
     /** The attributes of an unlinked open file, from a guest handle of it (link count 0). */
     private FileAttributes unlinkedAttributes(String hidden) throws GuestFsException {
-        return fs.fstat(unlinkedHandle(hidden).guestHandle);
+        return fs.fstat(unlinkedHandle(hidden).guestHandle());
     }
 
     /** An open handle of the unlinked file libfuse calls {@code hidden}. */
@@ -168,7 +217,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         if (listParentOnRepeatedMiss(path)) {
             return attributes(path);
         }
-        long[] stamp = cache.stamp();
+        long[] stamp = stampForFetch();
         try {
             FileAttributes a = fs.lstat(path);
             cache.putAttrs(path, a, stamp);
@@ -196,7 +245,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             return false;
         }
         uncachedLookups.remove(dir);
-        long[] stamp = cache.stamp();
+        long[] stamp = stampForFetch();
         List<DirEntry> entries;
         try {
             entries = fs.readdirPlus(dir);
@@ -212,7 +261,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public List<DirEntry> readdir(String path) throws GuestFsException {
-        return call(path, () -> {
+        return query(path, () -> {
             named(path);
             MetadataCache.Listing cached = cache.listing(path);
             if (cached == null && prefetcher != null) {
@@ -225,7 +274,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
                 }
                 return withCurrentAttributes(path, cached.entries);
             }
-            long[] stamp = cache.stamp();
+            long[] stamp = stampForFetch();
             List<DirEntry> entries = fs.readdirPlus(path);
             cache.putListing(path, entries, stamp, null);
             if (prefetcher != null) {
@@ -247,12 +296,12 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public String readlink(String path) throws GuestFsException {
-        return call(path, () -> {
+        return query(path, () -> {
             MetadataCache.Timed<String> t = cache.link(path);
             if (t != null) {
                 return t.value();
             }
-            long[] stamp = cache.stamp();
+            long[] stamp = stampForFetch();
             String target = fs.readlink(path);
             cache.putLink(path, target, stamp);
             return target;
@@ -261,18 +310,18 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public StatVfs statfs(String path) throws GuestFsException {
-        return call(path, () -> fs.statvfs(path));
+        return query(path, () -> fs.statvfs(path));
     }
 
     @Override
     public void access(String path, int mask, Caller caller) throws GuestFsException {
-        run(path, () -> {
+        query(path, () -> {
             if ((mask & W_OK) != 0 && config.readOnly()) {
                 throw readOnly(path);
             }
             FileAttributes a = attributes(path);
             if (mask == 0 || caller.uid() == 0) {
-                return;
+                return null;
             }
             int shift = caller.uid() == a.uid() ? 6 : caller.gid() == a.gid() ? 3 : 0;
             int granted = (a.mode() >> shift) & 7;
@@ -280,12 +329,13 @@ public final class GuestMount implements MountOperations, AutoCloseable {
                 throw new GuestFsException(Errno.EACCES, path, "permission denied (mode "
                         + Integer.toOctalString(a.permissions()) + ", uid " + caller.uid() + ")");
             }
+            return null;
         });
     }
 
     @Override
     public byte[] getxattr(String path, String name) throws GuestFsException {
-        return call(path, () -> {
+        return query(path, () -> {
             MetadataCache.Timed<byte[]> t = cache.xattr(path, name);
             if (t != null) {
                 if (t.value() == null) {
@@ -293,7 +343,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
                 }
                 return t.value().clone();
             }
-            long[] stamp = cache.stamp();
+            long[] stamp = stampForFetch();
             try {
                 byte[] v = fs.getxattr(path, name);
                 cache.putXattr(path, name, v.clone(), stamp);
@@ -309,12 +359,12 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public List<String> listxattr(String path) throws GuestFsException {
-        return call(path, () -> {
+        return query(path, () -> {
             MetadataCache.Timed<List<String>> t = cache.xattrList(path);
             if (t != null) {
                 return t.value();
             }
-            long[] stamp = cache.stamp();
+            long[] stamp = stampForFetch();
             List<String> names = fs.listxattr(path);
             cache.putXattrList(path, names, stamp);
             return names;
@@ -348,8 +398,14 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         return call(path, () -> {
             writable(path);
             MetadataCache.Timed<FileAttributes> before = cache.attrs(path);
-            boolean isNew = (flags & OpenFlags.O_EXCL) != 0 || (before != null && before.value() == null)
-                    || cache.absentFromListing(path);
+            boolean knownAbsent = (before != null && before.value() == null) || cache.absentFromListing(path);
+            boolean isNew = (flags & OpenFlags.O_EXCL) != 0 || knownAbsent;
+            if (knownAbsent && deferCreates && (flags & (OpenHandle.O_DSYNC | O_DIRECT)) == 0) {
+                Long fh = createDeferred(path, flags, mode, caller);
+                if (fh != null) {
+                    return fh;
+                }
+            }
             OpenFile of = fs.create(path, flags | OpenFlags.O_CREAT, mode, owner(caller.uid()), owner(caller.gid()));
             FileAttributes a = of.attributes();
             if (a == null) {
@@ -367,10 +423,77 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         });
     }
 
+    /**
+     * A new file created in the guest at its first flush ({@link OpenHandle.Deferred}): its handle,
+     * or null when the owner it gets cannot be told without a round trip (the parent's attributes
+     * are not cached). The answer is what the guest makes: the mode asked for, the caller as owner
+     * (root's files the guest's own), under a setgid directory the directory's group, times now,
+     * and a placeholder inode number until the creation is made.
+     */
+    private Long createDeferred(String path, int flags, int mode, Caller caller) {
+        if (MetadataCache.name(path).getBytes(StandardCharsets.UTF_8).length > 255) {
+            return null;   // whether the guest takes the name is the guest's call, at open(2)
+        }
+        String parentPath = MetadataCache.parent(path);
+        FileAttributes parent = cache.peekAttrs(parentPath);
+        if (parent != null) {
+            creationDirs.put(parentPath, parent);
+        } else {
+            parent = creationDirs.get(parentPath);
+            if (parent == null) {
+                return null;
+            }
+        }
+        int uid = owner(caller.uid());
+        int gid = owner(caller.gid());
+        int group = (parent.mode() & S_ISGID) != 0 ? parent.gid() : gid == -1 ? 0 : gid;
+        long ino = placeholders.getAndIncrement();
+        Instant i = Instant.now();
+        Timespec now = new Timespec(i.getEpochSecond(), i.getNano());
+        FileAttributes provisional = new FileAttributes(ino, S_IFREG | (mode & 07777), 1, uid == -1 ? 0 : uid, group,
+                0, 0, 0, parent.blksize(), now, now, now);
+        added(path, provisional);
+        fileChanged(path, ino);
+        cache.putXattr(path, SECURITY_CAPABILITY, null, cache.stamp());
+        int createFlags = (flags | OpenFlags.O_CREAT | OpenFlags.O_EXCL) & ~OpenFlags.O_TRUNC;
+        return register(-1, path, flags, ino, new OpenHandle.Deferred(createFlags, mode & 07777, uid, gid));
+    }
+
+    /**
+     * Makes every deferred creation in the guest (without its data, which stays buffered; a failure
+     * is kept for that file's flush to report): operations by name then see the guest as the mount
+     * showed it.
+     */
+    private void makeDeferred() {
+        for (OpenHandle h : deferred) {
+            h.ensureCreated();
+        }
+    }
+
+    /**
+     * The cache stamp for a fetch from the guest, taken before making the deferred creations: one
+     * after it makes the fetched result stale (the cache drops it), one before it is in the guest
+     * before the fetch starts.
+     */
+    private long[] stampForFetch() {
+        long[] stamp = cache.stamp();
+        makeDeferred();
+        return stamp;
+    }
+
     private long register(long guestHandle, String path, int flags, long ino) {
+        return register(guestHandle, path, flags, ino, null);
+    }
+
+    private long register(long guestHandle, String path, int flags, long ino, OpenHandle.Deferred creation) {
         long fh = nextHandle.getAndIncrement();
-        handles.put(fh, new OpenHandle(fs, io, sent, MAX_IO, guestHandle, path, flags, ino));
-        if (closed.get() && handles.remove(fh) != null) {   // close() ran meanwhile: do not leak the guest handle
+        OpenHandle h = new OpenHandle(fs, io, sent, MAX_IO, guestHandle, path, flags, ino);
+        if (creation != null) {
+            h.defer(creation);
+            deferred.add(h);
+        }
+        handles.put(fh, h);
+        if (closed.get() && handles.remove(fh) != null && guestHandle >= 0) {   // close() ran meanwhile: do not leak it
             releaseQuietly(guestHandle);
         }
         return fh;
@@ -378,7 +501,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public byte[] read(String path, long fh, long offset, int size) throws GuestFsException {
-        return call(path, () -> {
+        return callOnHandle(path, () -> {
             OpenHandle h = handle(fh, path);
             flushFile(h.path(), h.ino());
             FileAttributes known = cache.peekAttrs(h.path());
@@ -388,7 +511,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public int write(String path, long fh, long offset, byte[] data, int length) throws GuestFsException {
-        return call(path, () -> {
+        return callOnHandle(path, () -> {
             writable(path);
             OpenHandle h = handle(fh, path);
             fileChanged(h.path(), h.ino());
@@ -398,15 +521,15 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public void flush(String path, long fh) throws GuestFsException {
-        run(path, () -> handle(fh, path).flushWrites(true));
+        runOnHandle(path, () -> handle(fh, path).flushWrites(true));
     }
 
     @Override
     public void fsync(String path, long fh, boolean dataOnly) throws GuestFsException {
-        run(path, () -> {
+        runOnHandle(path, () -> {
             OpenHandle h = handle(fh, path);
             h.flushWrites(true);
-            fs.fsync(h.guestHandle, dataOnly);
+            fs.fsync(h.guestHandle(), dataOnly);
         });
     }
 
@@ -419,7 +542,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
      */
     @Override
     public void release(String path, long fh) throws GuestFsException {
-        run(path, () -> {
+        runOnHandle(path, () -> {
             OpenHandle h = handles.remove(fh);
             if (h == null) {
                 throw new GuestFsException(Errno.EBADF, path, "no open file " + fh);
@@ -428,7 +551,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
                 unlinkedOpen.remove(h.path());   // no name for libfuse to unlink after this last close
             }
             if (h.clean()) {
-                releases.release(h.guestHandle);
+                releases.release(h.guestHandle());
                 return;
             }
             try {
@@ -473,7 +596,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
             OpenHandle h = handle(fh, path);
             flushFile(h.path(), h.ino());
             try {
-                fs.ftruncate(h.guestHandle, size);
+                fs.ftruncate(h.guestHandle(), size);
             } finally {
                 fileChanged(h.path(), h.ino());
                 cache.invalidateAttrs(h.path());
@@ -557,6 +680,8 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public void rmdir(String path) throws GuestFsException {
+        creationDirs.clear();
+        releases.flush();   // a removed name frees its space now, not after the closes still waiting
         run(path, () -> {
             writable(path);
             try {
@@ -571,6 +696,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public void unlink(String path) throws GuestFsException {
+        releases.flush();
         run(path, () -> {
             writable(path);
             if (unlinkedOpen.remove(path)) {
@@ -619,6 +745,8 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public void rename(String from, String to, int flags) throws GuestFsException {
+        creationDirs.clear();
+        releases.flush();
         run(from, () -> {
             writable(from);
             checkNameLengths(to);
@@ -746,11 +874,13 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public void chmod(String path, int mode) throws GuestFsException {
+        creationDirs.clear();
         changeAttributes(path, () -> fs.chmod(path, mode), h -> fs.fchmod(h, mode));
     }
 
     @Override
     public void chown(String path, int uid, int gid) throws GuestFsException {
+        creationDirs.clear();
         changeAttributes(path, () -> fs.lchown(path, uid, gid), h -> fs.fchown(h, uid, gid));
     }
 
@@ -771,7 +901,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     private void changeAttributes(String path, GuestRun change, HandleRun unlinkedChange) throws GuestFsException {
         changeAttributes(path, () -> {
             if (unlinkedOpen.contains(path)) {
-                unlinkedChange.run(unlinkedHandle(path).guestHandle);
+                unlinkedChange.run(unlinkedHandle(path).guestHandle());
             } else {
                 change.run();
             }
@@ -793,11 +923,13 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     @Override
     public void setxattr(String path, String name, byte[] value, int flags) throws GuestFsException {
+        creationDirs.clear();
         changeXattrs(path, () -> fs.setxattr(path, name, value, flags));
     }
 
     @Override
     public void removexattr(String path, String name) throws GuestFsException {
+        creationDirs.clear();
         changeXattrs(path, () -> fs.removexattr(path, name));
     }
 
@@ -887,7 +1019,25 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         return GuestFsException.answer(Errno.ENOENT, path, "no such file or directory");
     }
 
+    /** An operation that may reach the guest by name: the deferred creations are made first. */
     private <T> T call(String path, GuestCall<T> body) throws GuestFsException {
+        if (closed.get()) {
+            throw new GuestFsException(Errno.EIO, path, "the mount is closed");
+        }
+        makeDeferred();
+        return callOnHandle(path, body);
+    }
+
+    /**
+     * A question answered from the cache where it can: what it fetches from the guest makes the
+     * deferred creations first itself ({@link #stampForFetch}), so a cached answer costs nothing.
+     */
+    private <T> T query(String path, GuestCall<T> body) throws GuestFsException {
+        return callOnHandle(path, body);
+    }
+
+    /** An operation on an open file's handle only, which makes its own deferred creation if it needs one. */
+    private <T> T callOnHandle(String path, GuestCall<T> body) throws GuestFsException {
         if (closed.get()) {
             throw new GuestFsException(Errno.EIO, path, "the mount is closed");
         }
@@ -905,6 +1055,13 @@ public final class GuestMount implements MountOperations, AutoCloseable {
 
     private void run(String path, GuestRun body) throws GuestFsException {
         call(path, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    private void runOnHandle(String path, GuestRun body) throws GuestFsException {
+        callOnHandle(path, () -> {
             body.run();
             return null;
         });
@@ -945,6 +1102,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         List<OpenHandle> open = new ArrayList<>(handles.values());
         handles.clear();
         Thread closer = Thread.ofVirtual().name("jguest-mount-close").start(() -> {
+            makeDeferred();
             releases.close();
             for (OpenHandle h : open) {
                 try {

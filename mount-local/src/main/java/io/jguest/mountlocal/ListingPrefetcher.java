@@ -44,14 +44,17 @@ final class ListingPrefetcher implements AutoCloseable {
 
     private final GuestFileSystem fs;
     private final MetadataCache cache;
+    /** Runs after a fetch's cache stamp is taken and before the fetch (the mount's deferred creations). */
+    private final Runnable beforeFetch;
     private final ThreadPoolExecutor pool;
     private final Map<String, Batch> pending = new ConcurrentHashMap<>();
     private final Object idle = new Object();
     private int batches;   // submitted and not finished, guarded by idle
 
-    ListingPrefetcher(GuestFileSystem fs, MetadataCache cache) {
+    ListingPrefetcher(GuestFileSystem fs, MetadataCache cache, Runnable beforeFetch) {
         this.fs = fs;
         this.cache = cache;
+        this.beforeFetch = beforeFetch;
         this.pool = new ThreadPoolExecutor(IN_FLIGHT, IN_FLIGHT, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED), r -> {
                     Thread t = new Thread(r, "jguest-prefetch");
@@ -129,6 +132,7 @@ final class ListingPrefetcher implements AutoCloseable {
         b.started = true;
         try {
             long[] stamp = cache.stamp();
+            beforeFetch.run();
             List<List<DirEntry>> lists = fs.readdirPlusMany(dirs);
             MetadataCache.PrefetchGroup group = new MetadataCache.PrefetchGroup(dirs);
             for (int i = 0; i < dirs.size() && i < lists.size(); i++) {

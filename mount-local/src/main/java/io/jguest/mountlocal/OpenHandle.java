@@ -3,6 +3,7 @@ package io.jguest.mountlocal;
 import io.jguest.api.Errno;
 import io.jguest.api.GuestFileSystem;
 import io.jguest.api.GuestFsException;
+import io.jguest.api.OpenFile;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
@@ -43,6 +44,21 @@ final class OpenHandle {
     /** Called after data reached the guest (or failed to): attributes and read-ahead of the file are stale. */
     interface Listener {
         void dataSent(OpenHandle handle);
+
+        /**
+         * A deferred creation ({@link Deferred}) was made in the guest: {@code made} is the file as
+         * made (attributes after the data sent with it), or null when it failed ({@code failure}).
+         */
+        default void created(OpenHandle handle, OpenFile made, GuestFsException failure) {
+        }
+    }
+
+    /**
+     * A creation not made in the guest yet: {@link GuestFileSystem#createWrite}'s arguments. It is
+     * made at the first flush together with the buffered data, or earlier when anything needs the
+     * guest's file (a read, a write-back, another operation by name: {@link #ensureCreated}).
+     */
+    record Deferred(int flags, int mode, int uid, int gid) {
     }
 
     private record Chunk(long offset, int length, long epoch, CompletableFuture<byte[]> data) {
@@ -51,7 +67,8 @@ final class OpenHandle {
         }
     }
 
-    final long guestHandle;
+    /** The guest's handle; -1 while the creation is deferred (or after it failed). */
+    private volatile long guestHandle;
     final int flags;
     private volatile String path;
     private volatile long ino;
@@ -79,6 +96,12 @@ final class OpenHandle {
     private final ArrayDeque<Sending> inFlight = new ArrayDeque<>();
     private volatile boolean dirty;
     private volatile GuestFsException sticky;
+    /** A creation still to make in the guest; null for a file the guest has. Under lock. */
+    private Deferred deferred;
+    /** Why a deferred creation failed: every flush reports it. */
+    private volatile GuestFsException creationFailure;
+    /** A deferred creation sent with the file's first write and not answered yet, or null. Under lock. */
+    private CompletableFuture<Void> creating;
 
     OpenHandle(GuestFileSystem fs, Executor io, Listener listener, int maxIo, long guestHandle, String path,
                int flags, long ino) {
@@ -108,6 +131,117 @@ final class OpenHandle {
         this.ino = i;
     }
 
+    /**
+     * The guest's handle of the file, making a deferred creation first; throws its failure.
+     */
+    long guestHandle() throws GuestFsException {
+        long h = guestHandle;
+        if (h >= 0) {
+            return h;
+        }
+        lock.lock();
+        try {
+            ensureCreatedLocked();
+            return guestHandle;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes this the handle of a deferred creation (before anyone else sees it). */
+    void defer(Deferred creation) {
+        lock.lock();
+        try {
+            deferred = creation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes a deferred creation in the guest now, without the buffered data (it stays for the next
+     * flush). A failure is kept for flush to report, not thrown.
+     */
+    void ensureCreated() {
+        lock.lock();
+        try {
+            awaitCreating();
+            if (deferred != null) {
+                create(0, new byte[0]);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #ensureCreated}, then the failure if the creation failed. Under lock. */
+    private void ensureCreatedLocked() throws GuestFsException {
+        awaitCreating();
+        if (deferred != null) {
+            create(0, new byte[0]);
+        }
+        if (creationFailure != null) {
+            throw creationFailure;
+        }
+    }
+
+    /** Makes the deferred creation, writing {@code data} at {@code at} in the same call. Under lock. */
+    private void create(long at, byte[] data) {
+        Deferred d = deferred;
+        deferred = null;
+        OpenFile made = null;
+        Throwable failure = null;
+        try {
+            made = fs.createWrite(path, d.flags(), d.mode(), d.uid(), d.gid(), at, data);
+        } catch (GuestFsException | RuntimeException e) {
+            failure = e;
+        }
+        created(made, failure, data.length);
+    }
+
+    /**
+     * Sends the deferred creation with the file's first write, without waiting: by the time the
+     * application closes the file the guest has made it, or is at it. Under lock.
+     */
+    private void createInBackground(long at, byte[] data) {
+        Deferred d = deferred;
+        deferred = null;
+        creating = fs.createWriteAsync(path, d.flags(), d.mode(), d.uid(), d.gid(), at, data)
+                .handle((made, failure) -> {
+                    created(made, failure, data.length);
+                    return null;
+                });
+    }
+
+    /** Records the outcome of a deferred creation and tells the listener. */
+    private void created(OpenFile made, Throwable failure, int written) {
+        GuestFsException failed = null;
+        if (failure != null) {
+            failed = asGuest(failure);
+            creationFailure = failed;
+            made = null;
+        } else {
+            guestHandle = made.handle();
+            if (made.attributes() != null) {
+                ino = made.attributes().ino();
+            }
+        }
+        if (written > 0) {
+            epoch.incrementAndGet();
+            listener.dataSent(this);
+        }
+        listener.created(this, made, failed);
+    }
+
+    /** Waits for a creation sent in the background. Under lock. */
+    private void awaitCreating() {
+        CompletableFuture<Void> c = creating;
+        if (c != null) {
+            c.join();   // completes normally: the outcome is recorded, never thrown
+            creating = null;
+        }
+    }
+
     /** True when this handle holds writes not yet known to have reached the guest. */
     boolean dirty() {
         return dirty;
@@ -117,7 +251,8 @@ final class OpenHandle {
     boolean clean() {
         lock.lock();
         try {
-            return bufferLength == 0 && inFlight.stream().allMatch(f -> f.done().isDone()) && sticky == null;
+            return bufferLength == 0 && inFlight.stream().allMatch(f -> f.done().isDone()) && sticky == null
+                    && deferred == null && creating == null && creationFailure == null;
         } finally {
             lock.unlock();
         }
@@ -137,6 +272,7 @@ final class OpenHandle {
     byte[] read(long offset, int size, long sizeHint) throws GuestFsException {
         lock.lock();
         try {
+            ensureCreatedLocked();
             long now = epoch.get();
             if (chunks.stream().anyMatch(c -> c.epoch() != now)) {
                 resetReadAhead();
@@ -274,11 +410,17 @@ final class OpenHandle {
                 throw failed;
             }
             epoch.incrementAndGet();
+            if (deferred != null && bufferLength == 0 && length < maxIo && (flags & O_DSYNC) == 0) {
+                createInBackground(offset, Arrays.copyOf(data, length));
+                dirty = true;
+                return length;
+            }
             if (bufferLength > 0 && (offset != bufferStart + bufferLength || bufferLength + length > maxIo)) {
                 sendBuffer();
             }
             if (length >= maxIo || (flags & O_DSYNC) != 0) {   // O_SYNC/O_DSYNC: on disk when write returns
                 awaitInFlight();
+                ensureCreatedLocked();
                 try {
                     writeFully(offset, data, length);
                 } finally {
@@ -318,7 +460,8 @@ final class OpenHandle {
      * busy). A send waits for any earlier one whose range it overlaps, so that the guest applies
      * overlapping writes in order. Under lock.
      */
-    private void sendBuffer() {
+    private void sendBuffer() throws GuestFsException {
+        ensureCreatedLocked();
         long at = bufferStart;
         long end = at + bufferLength;
         for (Sending earlier : List.copyOf(inFlight)) {
@@ -415,10 +558,17 @@ final class OpenHandle {
         lock.lock();
         try {
             awaitInFlight();
-            if (bufferLength > 0) {
+            awaitCreating();
+            if (deferred != null) {
+                boolean any = bufferLength > 0;
+                create(any ? bufferStart : 0, any ? takeBuffer() : new byte[0]);
+            } else if (bufferLength > 0) {
                 send(bufferStart, takeBuffer());
             }
             dirty = false;
+            if (report && creationFailure != null) {
+                throw creationFailure;
+            }
             GuestFsException failed = sticky;
             if (report && failed != null) {
                 sticky = null;
@@ -438,7 +588,9 @@ final class OpenHandle {
             failure = e;
         }
         try {
-            fs.release(guestHandle);
+            if (guestHandle >= 0) {
+                fs.release(guestHandle);
+            }
         } catch (GuestFsException e) {
             if (failure == null) {
                 failure = e;

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * each, which under TCG spares the guest most of a call's cost per file. A close waits at most
  * {@link #DELAY_MILLIS} for others to join it, and goes at once with {@link #BATCH} waiting. Nobody
  * waits for a release's result: failures are logged. {@link #flush} sends what waits and waits
- * for every send (unmount, tests).
+ * for every send (unmount, a removal or rename: a removed file frees its space once closed; tests).
  */
 final class ReleaseBatcher implements AutoCloseable {
     static final int BATCH = 32;

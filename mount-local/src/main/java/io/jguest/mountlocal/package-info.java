@@ -6,8 +6,9 @@
  * read-only mounts, the caller's ownership of new files, errors kept as the guest's errno) with its
  * parts: {@code MetadataCache} (attributes, negative results, listings, symlink targets and xattrs,
  * invalidated by every change through the mount, guarded against stale stores by generations),
- * {@code ListingPrefetcher} (subdirectory listings fetched ahead of a recursive walk) and
- * {@code OpenHandle} (per open file: read-ahead and write-back);
+ * {@code ListingPrefetcher} (subdirectory listings fetched ahead of a recursive walk),
+ * {@code OpenHandle} (per open file: read-ahead, write-back and a deferred creation) and
+ * {@code ReleaseBatcher} (the background closes of clean files, a few per call);
  * {@link io.jguest.mountlocal.CaseInsensitiveFileSystem} (a guest filesystem decorator: names that
  * match case-insensitively and a read-only top level, for a Windows guest's drive letters; the cache
  * then folds names too), {@link io.jguest.mountlocal.TracingOperations} (the {@code -x} trace decorator) and

@@ -1,5 +1,7 @@
 package io.jguest.mountlocal;
 
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -168,7 +170,7 @@ class GuestMountTest {
         assertEquals(21, m.readdir("/dst/sub").size() + 1);
         assertEquals(List.of("link", "sub"), names(m.readdir("/dst")).stream().sorted().toList());
         assertEquals(fs.stat("/dst"), m.getattr("/dst"));
-        assertEquals(20, fs.calls("create"));
+        assertEquals(20, fs.calls("create") + fs.calls("createWrite"), "one creation each");
         assertEquals(3, fs.calls("lchown") - 20, "mkdir twice and symlink chown to the caller once each");
     }
 
@@ -195,6 +197,102 @@ class GuestMountTest {
         assertEquals(4096, m.getattr("/data/f49").size());
     }
 
+    @Nested
+    @DisplayName("deferred creation")
+    class DeferredCreation {
+        private static final int NEW = WR | OpenFlags.O_CREAT | OpenFlags.O_EXCL;
+
+        /** A mount whose listing of /d is cached, so that new names there are known to be free. */
+        private GuestMount listed() throws GuestFsException {
+            fs.dirs("/d");
+            GuestMount m = mount();
+            m.readdir("/d");
+            m.getattr("/d");
+            fs.resetCalls();
+            return m;
+        }
+
+        @Test
+        @DisplayName("a new file reaches the guest with its first data, in one call that its flush waits for")
+        void madeAtFlushWithItsData() throws Exception {
+            GuestMount m = listed();
+            long fh = m.create("/d/f", NEW, 0640, USER);
+            FileAttributes provisional = m.fgetattr("/d/f", fh);
+            assertEquals(0100640, provisional.mode());
+            assertEquals(USER.uid(), provisional.uid());
+            assertEquals(Errno.ENOENT, errno(() -> fs.stat("/d/f")), "not in the guest yet");
+            assertEquals(0, fs.totalCalls(), "creating costs no call");
+            m.write("/d/f", fh, 0, "hello".getBytes(), 5);
+            m.flush("/d/f", fh);
+            assertEquals(Map.of("createWrite", 1L), fs.callCounts(), "the first write went with the creation");
+            assertEquals("hello", new String(fs.content("/d/f")));
+            FileAttributes real = m.getattr("/d/f");
+            assertEquals(fs.stat("/d/f").ino(), real.ino(), "the placeholder inode number is replaced");
+            assertNotEquals(provisional.ino(), real.ino());
+            assertEquals(5, real.size());
+            m.release("/d/f", fh);
+        }
+
+        @Test
+        @DisplayName("an operation by name makes the deferred creations first: rename before close")
+        void renameBeforeClose() throws Exception {
+            GuestMount m = listed();
+            long fh = m.create("/d/tmp", NEW, 0600, USER);
+            m.write("/d/tmp", fh, 0, "data".getBytes(), 4);
+            m.rename("/d/tmp", "/d/final", 0);
+            assertEquals(Errno.ENOENT, errno(() -> fs.stat("/d/tmp")));
+            m.flush("/d/final", fh);
+            m.release("/d/final", fh);
+            m.settle();
+            assertEquals("data", new String(fs.content("/d/final")));
+            assertEquals(List.of("final"), fs.names("/d"));
+        }
+
+        @Test
+        @DisplayName("a read, an fsync and a listing fetched from the guest see the new file")
+        void readFsyncAndListing() throws Exception {
+            GuestMount m = listed();
+            long fh = m.create("/d/rw", RW | OpenFlags.O_CREAT | OpenFlags.O_EXCL, 0644, Caller.ROOT);
+            m.write("/d/rw", fh, 0, "abc".getBytes(), 3);
+            m.write("/d/rw", fh, 3, "def".getBytes(), 3);
+            assertEquals("abcdef", new String(m.read("/d/rw", fh, 0, 100)));
+            m.fsync("/d/rw", fh, false);
+            assertEquals("abcdef", new String(fs.content("/d/rw")));
+            long other = m.create("/d/other", NEW, 0644, Caller.ROOT);
+            mount.close();   // closing the mount makes it, and releases both
+            assertEquals(0, fs.openHandles());
+            assertEquals(List.of("other", "rw"), fs.names("/d").stream().sorted().toList());
+            assertTrue(other > 0);
+        }
+
+        @Test
+        @DisplayName("a creation that fails in the guest fails every flush, and the name shows the guest's truth")
+        void failureAtFlush() throws Exception {
+            GuestMount m = listed();
+            fs.put("/d/taken", "theirs".getBytes());   // behind the mount's back: the cache says free
+            long fh = m.create("/d/taken", NEW, 0644, Caller.ROOT);
+            m.write("/d/taken", fh, 0, "mine".getBytes(), 4);
+            assertEquals(Errno.EEXIST, errno(() -> m.flush("/d/taken", fh)));
+            assertEquals(Errno.EEXIST, errno(() -> m.flush("/d/taken", fh)), "every close reports it");
+            assertEquals("theirs", new String(fs.content("/d/taken")), "nothing overwritten");
+            assertEquals(6, m.getattr("/d/taken").size());
+            assertEquals(Errno.EEXIST, errno(() -> m.release("/d/taken", fh)));
+            m.settle();
+            assertEquals(0, fs.openHandles());
+        }
+
+        @Test
+        @DisplayName("not deferred: a name not known to be free, or O_DSYNC")
+        void notDeferred() throws Exception {
+            GuestMount m = listed();
+            long a = m.create("/d/sync", NEW | OpenHandle.O_DSYNC, 0644, Caller.ROOT);
+            long b = m.create("/unlisted-parent-file", NEW, 0644, Caller.ROOT);
+            assertEquals(2, fs.calls("create"));
+            m.release("/d/sync", a);
+            m.release("/unlisted-parent-file", b);
+        }
+    }
+
     @Test
     @DisplayName("root's new files need no chown round trip")
     void rootCreatesWithoutChown() throws Exception {
@@ -208,7 +306,8 @@ class GuestMountTest {
     }
 
     @Test
-    @DisplayName("creating 1,000 small files: lookups of new names are free, the listing stays cached")
+    @DisplayName("creating 1,000 small files: lookups of new names are free, the listing stays cached, each file"
+            + " is made with its data in one call")
     void smallFileCreation() throws Exception {
         GuestMount m = mount();
         m.mkdir("/many", 0755, USER);
@@ -224,7 +323,7 @@ class GuestMountTest {
         }
         assertEquals(1000, m.readdir("/many").size());
         m.settle();
-        assertEquals(java.util.Map.of("create", 1000L, "pwrite", 1000L, "release", 1000L), fs.callCounts());
+        assertEquals(java.util.Map.of("createWrite", 1000L, "release", 1000L), fs.callCounts());
         assertArrayEquals(data, fs.content("/many/f999"));
         assertEquals(fs.stat("/many"), m.getattr("/many"));
         assertEquals(4096, m.getattr("/many/f0").size());

@@ -429,15 +429,33 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
     public OpenFile create(String path, int flags, int mode, int uid, int gid) throws GuestFsException {
         enter("create", path);
         synchronized (this) {
-            OpenFile of = openLocked(path, flags | OpenFlags.O_CREAT, mode);
-            Node n = handles.get(of.handle()).node();
-            if (uid != -1) {
-                n.uid = uid;
+            return createLocked(path, flags, mode, uid, gid);
+        }
+    }
+
+    private OpenFile createLocked(String path, int flags, int mode, int uid, int gid) throws GuestFsException {
+        OpenFile of = openLocked(path, flags | OpenFlags.O_CREAT, mode);
+        Node n = handles.get(of.handle()).node();
+        if (uid != -1) {
+            n.uid = uid;
+        }
+        if (gid != -1 && (parentDir(path).mode & S_ISGID) == 0) {
+            n.gid = gid;
+        }
+        return new OpenFile(of.handle(), n.attrs());
+    }
+
+    /** One round trip, as the appliance serves it. */
+    @Override
+    public OpenFile createWrite(String path, int flags, int mode, int uid, int gid, long offset, byte[] data)
+            throws GuestFsException {
+        enter("createWrite", path);
+        synchronized (this) {
+            OpenFile of = createLocked(path, flags, mode, uid, gid);
+            if (data.length > 0) {
+                pwriteLocked(of.handle(), offset, data);
             }
-            if (gid != -1 && (parentDir(path).mode & S_ISGID) == 0) {
-                n.gid = gid;
-            }
-            return new OpenFile(of.handle(), n.attrs());
+            return new OpenFile(of.handle(), handles.get(of.handle()).node().attrs());
         }
     }
 
@@ -485,6 +503,12 @@ final class MemoryGuestFileSystem implements GuestFileSystem {
     private int pwriteNow(long handle, long offset, byte[] data) throws GuestFsException {
         enter("pwrite", "#" + handle);
         synchronized (this) {
+            return pwriteLocked(handle, offset, data);
+        }
+    }
+
+    private int pwriteLocked(long handle, long offset, byte[] data) throws GuestFsException {
+        {
             Handle h = handle(handle);
             if ((h.flags() & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY) {
                 throw err(Errno.EBADF, "#" + handle);

@@ -303,6 +303,8 @@ public final class Dispatcher {
                 files.ftruncate(c.handle(), c.size());
                 yield null;
             }
+            case Calls.CreateWrite c -> files.createWrite(c.path(), c.flags(), c.mode(), c.uid(), c.gid(), c.offset(),
+                    c.data());
             case Calls.ReleaseMany c -> {
                 releaseAll(c.handles());
                 yield null;

@@ -245,7 +245,6 @@ public final class Server {
         }
     }
 
-    /** Runs a call on a worker and writes its reply (a PREAD reply is written by the dispatcher in place). */
     /**
      * Calls answered on the reading thread when nothing else is in flight: a hand-over to a worker
      * costs the guest a thread switch, which under TCG is a good part of a small call's time. Only
@@ -258,14 +257,15 @@ public final class Server {
         }
         int p = frame.procedure();
         return p == Procedure.PING.id() || p == Procedure.LSTAT.id() || p == Procedure.CREATE.id()
-                || p == Procedure.OPEN.id() || p == Procedure.RELEASE.id() || p == Procedure.RELEASE_MANY.id()
-                || p == Procedure.FSTAT.id()
+                || (p == Procedure.CREATE_WRITE.id() && frame.body().length <= QUICK_WRITE_BYTES)
+                || p == Procedure.OPEN.id() || p == Procedure.RELEASE.id() || p == Procedure.FSTAT.id()
                 || p == Procedure.GETXATTR.id() || p == Procedure.READLINK.id()
                 || p == Procedure.UNLINK.id() || p == Procedure.MKDIR.id() || p == Procedure.RENAME.id()
                 || p == Procedure.CHMOD.id() || p == Procedure.LCHOWN.id() || p == Procedure.UTIMENS.id()
                 || (p == Procedure.PWRITE.id() && frame.body().length <= QUICK_WRITE_BYTES);
     }
 
+    /** Runs a call and writes its reply (a PREAD reply is written by the dispatcher in place). */
     private void answer(Frame frame) {
         try {
             Frame reply = dispatcher.handle(frame, codec);

@@ -205,6 +205,18 @@ final class Training {
         ok(new Calls.Release(ok(new Calls.Create("/work/created", OpenFlags.O_WRONLY | OpenFlags.O_CREAT, 0640, -1, -1)).handle()));
         expect(false, new Calls.Create("/work/created", OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL, 0640, -1, -1));
         ok(new Calls.Unlink("/work/created"));
+        // Small files as guestmount makes them: each created with its data at its first flush,
+        // closed a batch at a time.
+        byte[] small = new byte[4096];
+        List<Long> made = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            made.add(ok(new Calls.CreateWrite("/work/small" + i, OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL,
+                    0644, -1, -1, 0, small)).handle());
+        }
+        ok(new Calls.ReleaseMany(made));
+        for (int i = 0; i < 32; i++) {
+            ok(new Calls.Unlink("/work/small" + i));
+        }
         ok(new Calls.Lstat("/work/fifo"));
         // Many calls in flight, as a recursive listing or a copy does.
         List<Call<?>> batch = new ArrayList<>();

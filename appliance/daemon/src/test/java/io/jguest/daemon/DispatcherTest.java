@@ -78,7 +78,8 @@ class DispatcherTest {
             types[i] = t;
             args[i] = t == String.class ? (components[i].getName().equals("name") ? "user.x" : "/no-such-file")
                     : t == int.class ? 0 : t == long.class ? 0L : t == boolean.class ? false
-                    : t == byte[].class ? new byte[0] : t == List.class ? List.of("a")
+                    : t == byte[].class ? new byte[0]
+                    : t == List.class ? (components[i].getGenericType().getTypeName().contains("Long") ? List.of(0L) : List.of("a"))
                     : t == Timespec.class ? Timespec.OMIT : null;
         }
         return type.getDeclaredConstructor(types).newInstance(args);

@@ -191,6 +191,23 @@ class FileProceduresTest {
         }
 
         @Test
+        void createWriteMakesTheFileWithItsDataAndReleaseManyClosesSeveral() throws Exception {
+            OpenFile f = call(new Calls.CreateWrite("/cw", O_CREAT | O_EXCL | O_WRONLY, 0640, -1, -1, 2,
+                    "xyz".getBytes(UTF_8)));
+            assertEquals(5, f.attributes().size(), "the attributes are after the write");
+            assertEquals(0640, f.attributes().permissions());
+            OpenFile empty = call(new Calls.CreateWrite("/cw0", O_CREAT | O_EXCL | O_WRONLY, 0600, -1, -1, 0, new byte[0]));
+            assertEquals(0, empty.attributes().size());
+            assertErrno(Errno.EEXIST, new Calls.CreateWrite("/cw", O_CREAT | O_EXCL | O_WRONLY, 0640, -1, -1, 0,
+                    "no".getBytes(UTF_8)));
+            assertEquals(2, files.openHandles(), "a failed creation leaves nothing open");
+            call(new Calls.ReleaseMany(List.of(f.handle(), empty.handle())));
+            assertEquals(0, files.openHandles());
+            assertArrayEquals(new byte[] {0, 0, 'x', 'y', 'z'}, Files.readAllBytes(dir.resolve("cw")));
+            assertErrno(Errno.EBADF, new Calls.ReleaseMany(List.of(f.handle())));
+        }
+
+        @Test
         void createChownsTheNewFile() throws Exception {
             assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
             OpenFile f = call(new Calls.Create("/owned", O_CREAT | O_EXCL | O_WRONLY, 0600, 1234, 5678));

@@ -104,6 +104,9 @@ public final class Calls {
     public record Open(String path, int flags, int mode) implements Call<Long> {}
     /** Open with {@code O_CREAT}, then {@code fchown} when uid or gid is not -1, then {@code fstat}. */
     public record Create(String path, int flags, int mode, int uid, int gid) implements Call<OpenFile> {}
+    /** {@link Create}, then {@code data} written at {@code offset}; the attributes are after the write. */
+    public record CreateWrite(String path, int flags, int mode, int uid, int gid, long offset, byte[] data)
+            implements Call<OpenFile> {}
     public record Pread(long handle, long offset, int length) implements Call<byte[]> {}
     public record Pwrite(long handle, long offset, byte[] data) implements Call<Integer> {}
     public record Fsync(long handle, boolean dataOnly) implements Call<Void> {}

@@ -62,7 +62,8 @@ public enum Procedure {
     FCHMOD(56, Calls.Fchmod.class, Void.class),
     FCHOWN(57, Calls.Fchown.class, Void.class),
     FUTIMENS(58, Calls.Futimens.class, Void.class),
-    RELEASE_MANY(59, Calls.ReleaseMany.class, Void.class);
+    RELEASE_MANY(59, Calls.ReleaseMany.class, Void.class),
+    CREATE_WRITE(60, Calls.CreateWrite.class, OpenFile.class);
 
     /** Indexed by id: a lookup per frame boxes nothing. */
     private static final Procedure[] BY_ID;

@@ -136,6 +136,17 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
      */
     @Override
     public OpenFile create(String path, int flags, int mode, int uid, int gid) throws GuestFsException {
+        return createWrite(path, flags, mode, uid, gid, 0, new byte[0]);
+    }
+
+    /** {@link #create}, with {@code pwrite} of {@code data} before the {@code fstat}. */
+    @Override
+    public OpenFile createWrite(String path, int flags, int mode, int uid, int gid, long offset, byte[] data)
+            throws GuestFsException {
+        int length = data == null ? 0 : data.length;
+        if (length > 0) {
+            checkIo("pwrite", length, offset);
+        }
         Fd fd = root.open(path, flags | O_CREAT, mode);
         try {
             if (gid != -1 && inSetgidDirectory(path)) {
@@ -143,6 +154,9 @@ public final class LocalFileSystem implements GuestFileSystem, AutoCloseable {
             }
             if (uid != -1 || gid != -1) {
                 Libc.fchownat(fd.value(), "", uid, gid, AT_EMPTY_PATH);
+            }
+            if (length > 0) {
+                Libc.pwriteFully(fd.value(), offset, data);
             }
             FileAttributes attributes = Libc.fstatat(fd.value(), "", AT_EMPTY_PATH);
             return new OpenFile(handles.add(fd), attributes);

@@ -156,6 +156,18 @@ public class RemoteGuest implements GuestSession, GuestFileSystem {
     }
 
     @Override
+    public OpenFile createWrite(String path, int flags, int mode, int uid, int gid, long offset, byte[] data)
+            throws GuestFsException {
+        return rpc.call(new Calls.CreateWrite(path, flags | OpenFlags.O_CREAT, mode, uid, gid, offset, data));
+    }
+
+    @Override
+    public CompletableFuture<OpenFile> createWriteAsync(String path, int flags, int mode, int uid, int gid, long offset,
+                                                        byte[] data) {
+        return rpc.callAsync(new Calls.CreateWrite(path, flags | OpenFlags.O_CREAT, mode, uid, gid, offset, data));
+    }
+
+    @Override
     public byte[] pread(long handle, long offset, int length) throws GuestFsException {
         return rpc.call(new Calls.Pread(handle, offset, length));
     }
