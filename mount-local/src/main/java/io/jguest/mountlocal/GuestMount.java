@@ -136,7 +136,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
                 log.debug("{}: the deferred creation failed: {}", path, failure == null ? "?" : failure.getMessage());
                 return;
             }
-            added(path, made.attributes());   // the real inode number replaces the placeholder
+            cache.putFresh(path, made.attributes());   // the real inode number replaces the placeholder
         }
     };
     /** Open files whose creation is deferred and not made in the guest yet (see {@link #makeDeferred}). */
@@ -289,7 +289,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         List<DirEntry> out = new ArrayList<>(entries.size());
         for (DirEntry e : entries) {
             FileAttributes a = cache.peekAttrs(MetadataCache.child(dir, e.name()));
-            out.add(a == e.attributes() ? e : new DirEntry(e.name(), e.type(), e.ino(), a));
+            out.add(a == e.attributes() ? e : new DirEntry(e.name(), e.type(), a == null ? e.ino() : a.ino(), a));
         }
         return out;
     }

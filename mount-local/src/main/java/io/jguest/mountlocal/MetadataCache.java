@@ -5,6 +5,8 @@ import io.jguest.api.FileAttributes;
 import io.jguest.api.FileType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +92,17 @@ final class MetadataCache {
             }
         }
 
+        /** {@code base} with {@code added}, a name it does not have, at the end (case-sensitive). */
+        private Listing(Listing base, DirEntry added) {
+            this.byName = new LinkedHashMap<>(base.byName);
+            byName.put(added.name(), added);
+            DirEntry[] all = base.entries.toArray(new DirEntry[base.entries.size() + 1]);
+            all[all.length - 1] = added;
+            this.entries = Collections.unmodifiableList(Arrays.asList(all));
+            this.group = base.group;
+            this.byFoldedName = null;
+        }
+
         boolean contains(String name) {
             return get(name) != null;
         }
@@ -105,6 +118,9 @@ final class MetadataCache {
         /** With {@code entry} added or replacing the one of that name (of any spelling of it, whose spelling stays). */
         Listing with(DirEntry entry) {
             DirEntry old = get(entry.name());
+            if (old == null && byFoldedName == null) {
+                return new Listing(this, entry);   // a new name: no pass over the entries to rebuild the index
+            }
             DirEntry added = old == null || old.name().equals(entry.name()) ? entry
                     : new DirEntry(old.name(), entry.type(), entry.ino(), entry.attributes());
             List<DirEntry> l = new ArrayList<>(entries.size() + 1);

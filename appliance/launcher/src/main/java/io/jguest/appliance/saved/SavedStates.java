@@ -72,6 +72,8 @@ public final class SavedStates {
         }
         put(d, "format");
         put(d, FORMAT_VERSION);
+        put(d, "warm-up");
+        put(d, Warmup.VERSION);
         put(d, "qemu");
         put(d, qemuIdentity);
         put(d, "host");

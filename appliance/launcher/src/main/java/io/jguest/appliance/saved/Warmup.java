@@ -8,6 +8,7 @@ import io.jguest.api.OpenFlags;
 import io.jguest.api.Timespec;
 import io.jguest.appliance.rpc.RemoteGuest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +24,11 @@ import java.util.concurrent.Future;
  * then the session calls (listings, LVM, which runs tools) a few times.
  */
 public final class Warmup {
+    /** Part of a saved state's key: a state warmed up by an older warm-up is made anew. */
+    static final String VERSION = "3";
     static final int ROUNDS = 60;
+    static final int SMALL_BATCHES = 12;
+    static final int SMALL_BATCH = 32;
     static final int THREADS = 2;
     /** Small enough for the 1 MiB sysroot with every thread's file in it. */
     static final int IO_BYTES = 128 * 1024;
@@ -59,6 +64,7 @@ public final class Warmup {
         } finally {
             pool.shutdownNow();
         }
+        calls += smallFiles(g);
         for (int i = 0; i < 3; i++) {
             g.lvmActivateAll(); // runs the LVM tools: warms the daemon's process launching
             calls++;
@@ -78,6 +84,31 @@ public final class Warmup {
         g.rmdir(DIR);
         g.sync();
         return calls + 2;
+    }
+
+    /**
+     * Small files as guestmount makes them when many are created (each with its data in one call,
+     * closed {@value #SMALL_BATCH} at a time), until the daemon compiled that path.
+     */
+    private static int smallFiles(RemoteGuest g) throws GuestFsException {
+        String dir = DIR + "/small";
+        g.mkdir(dir, 0755);
+        byte[] data = new byte[4096];
+        int calls = 1;
+        for (int batch = 0; batch < SMALL_BATCHES; batch++) {
+            List<Long> open = new ArrayList<>();
+            for (int i = 0; i < SMALL_BATCH; i++) {
+                open.add(g.createWrite(dir + "/" + i, OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL, 0644,
+                        -1, -1, 0, data).handle());
+            }
+            g.releaseAllAsync(open).join();
+            for (int i = 0; i < SMALL_BATCH; i++) {
+                g.unlink(dir + "/" + i);
+            }
+            calls += 2 * SMALL_BATCH + 1;
+        }
+        g.rmdir(dir);
+        return calls + 1;
     }
 
     private static int rounds(RemoteGuest g, String dir) throws GuestFsException {
@@ -130,7 +161,13 @@ public final class Warmup {
             g.unlink(dir + "/h2");
             g.unlink(dir + "/l");
             g.unlink(file);
-            calls += 30;
+            // a small file as guestmount makes one: created with its data, closed with others
+            String small = dir + "/s";
+            OpenFile made = g.createWrite(small, OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL, 0644, -1, -1,
+                    0, Arrays.copyOf(data, 4096));
+            g.releaseAllAsync(List.of(made.handle())).join();
+            g.unlink(small);
+            calls += 33;
         }
         g.rmdir(dir);
         return calls + 1;
