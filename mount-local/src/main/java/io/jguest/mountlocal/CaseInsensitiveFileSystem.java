@@ -220,11 +220,7 @@ public final class CaseInsensitiveFileSystem implements GuestFileSystem {
     @Override
     public CompletableFuture<OpenFile> createWriteAsync(String path, int flags, int mode, int uid, int gid, long offset,
                                                         byte[] data) {
-        try {
-            return CompletableFuture.completedFuture(createWrite(path, flags, mode, uid, gid, offset, data));
-        } catch (GuestFsException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return GuestFileSystem.super.createWriteAsync(path, flags, mode, uid, gid, offset, data);
     }
 
     @Override

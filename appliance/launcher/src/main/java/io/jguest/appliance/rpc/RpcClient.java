@@ -93,27 +93,8 @@ public final class RpcClient implements Closeable {
     @SuppressWarnings("unchecked")
     public <R> R call(Call<R> call, Duration timeout) throws GuestFsException {
         Procedure proc = Procedure.of(call);
-        String why = closedReason;
-        if (why != null) {
-            throw new GuestFsException(Errno.EIO, null, "appliance is gone: " + why);
-        }
         int serial = nextSerial.getAndIncrement();
-        Pending p = new Pending(proc, new CompletableFuture<>(), System.nanoTime());
-        pending.put(serial, p);
-        if (trace.isTraceEnabled()) {
-            trace.trace("<= #{} {}", serial, call);
-        }
-        try {
-            codec.write(new Frame(serial, proc.id(), FrameKind.CALL, RecordCodec.encode(call, proc.callType())));
-        } catch (IOException e) {
-            pending.remove(serial);
-            fail("write failed: " + e.getMessage());
-            throw new GuestFsException(Errno.EIO, null, "appliance is gone: " + e.getMessage(), e);
-        }
-        if (closedReason != null) {
-            // the reader may have failed everything just before we registered
-            p.future.completeExceptionally(gone());
-        }
+        Pending p = send(call, proc, serial);
         try {
             Object value = timeout == null ? p.future.get() : p.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (value instanceof ErrorReply e) {
@@ -140,27 +121,11 @@ public final class RpcClient implements Closeable {
      */
     @SuppressWarnings("unchecked")
     public <R> CompletableFuture<R> callAsync(Call<R> call) {
-        Procedure proc = Procedure.of(call);
-        String why = closedReason;
-        if (why != null) {
-            return CompletableFuture.failedFuture(new GuestFsException(Errno.EIO, null, "appliance is gone: " + why));
-        }
-        int serial = nextSerial.getAndIncrement();
-        Pending p = new Pending(proc, new CompletableFuture<>(), System.nanoTime());
-        pending.put(serial, p);
-        if (trace.isTraceEnabled()) {
-            trace.trace("<= #{} {}", serial, call);
-        }
+        Pending p;
         try {
-            codec.write(new Frame(serial, proc.id(), FrameKind.CALL, RecordCodec.encode(call, proc.callType())));
-        } catch (IOException e) {
-            pending.remove(serial);
-            fail("write failed: " + e.getMessage());
-            return CompletableFuture.failedFuture(
-                    new GuestFsException(Errno.EIO, null, "appliance is gone: " + e.getMessage(), e));
-        }
-        if (closedReason != null) {
-            p.future.completeExceptionally(gone());
+            p = send(call, Procedure.of(call), nextSerial.getAndIncrement());
+        } catch (GuestFsException e) {
+            return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<R> result = new CompletableFuture<>();
         p.future.whenComplete((value, failure) -> {
@@ -174,6 +139,34 @@ public final class RpcClient implements Closeable {
             }
         });
         return result;
+    }
+
+    /**
+     * Registers a call's reply and writes its frame; the reply's future fails at once if the channel
+     * is lost meanwhile. EIO when the channel is gone.
+     */
+    private Pending send(Call<?> call, Procedure proc, int serial) throws GuestFsException {
+        String why = closedReason;
+        if (why != null) {
+            throw new GuestFsException(Errno.EIO, null, "appliance is gone: " + why);
+        }
+        Pending p = new Pending(proc, new CompletableFuture<>(), System.nanoTime());
+        pending.put(serial, p);
+        if (trace.isTraceEnabled()) {
+            trace.trace("<= #{} {}", serial, call);
+        }
+        try {
+            codec.write(new Frame(serial, proc.id(), FrameKind.CALL, RecordCodec.encode(call, proc.callType())));
+        } catch (IOException e) {
+            pending.remove(serial);
+            fail("write failed: " + e.getMessage());
+            throw new GuestFsException(Errno.EIO, null, "appliance is gone: " + e.getMessage(), e);
+        }
+        if (closedReason != null) {
+            // the reader may have failed everything just before we registered
+            p.future.completeExceptionally(gone());
+        }
+        return p;
     }
 
     /**
