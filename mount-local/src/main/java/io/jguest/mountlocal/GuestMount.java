@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  *       chunks of up to {@link #MAX_IO}) and write-back (contiguous writes sent {@link #MAX_IO} at
  *       a time). Buffered writes of a file are sent before anything reads it, stats it or changes
  *       its metadata.</li>
- *   <li>A new file whose name the cache knows to be free is created in the guest only at its first
- *       flush ({@code close(2)}), together with its buffered data: one round trip instead of two
+ *   <li>A new file whose name the cache knows to be free is created in the guest together with its
+ *       first write, sent in the background (or at its first flush if nothing was written), and
+ *       {@code close(2)} waits for it: one round trip instead of two
  *       ({@link GuestFileSystem#createWrite}). Until then the kernel knows it by provisional
  *       attributes (a placeholder inode number, which the kernel replaces at the first write or
  *       stat after it); close(2) and fsync(2) report a failed creation. Anything that reaches the
@@ -163,7 +164,8 @@ public final class GuestMount implements MountOperations, AutoCloseable {
         this.fs = fs;
         this.config = config;
         this.cache = new MetadataCache(config.cacheTimeout(), clock, fs instanceof CaseInsensitiveFileSystem);
-        this.prefetcher = prefetch && config.cacheTimeout().isPositive() ? new ListingPrefetcher(fs, cache, this::makeDeferred) : null;
+        this.prefetcher = prefetch && config.cacheTimeout().isPositive()
+                ? new ListingPrefetcher(fs, cache, this::makeDeferred) : null;
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jguest-io-", 0).factory());
         this.releases = new ReleaseBatcher(fs);
         this.deferCreates = deferCreates;
@@ -424,7 +426,7 @@ public final class GuestMount implements MountOperations, AutoCloseable {
     }
 
     /**
-     * A new file created in the guest at its first flush ({@link OpenHandle.Deferred}): its handle,
+     * A new file created in the guest with its first write ({@link OpenHandle.Deferred}): its handle,
      * or null when the owner it gets cannot be told without a round trip (the parent's attributes
      * are not cached). The answer is what the guest makes: the mode asked for, the caller as owner
      * (root's files the guest's own), under a setgid directory the directory's group, times now,

@@ -409,6 +409,9 @@ final class OpenHandle {
             if (failed != null) {
                 throw failed;
             }
+            if (creationFailure != null) {
+                throw creationFailure;   // the file was never made: nothing can be written to it
+            }
             epoch.incrementAndGet();
             if (deferred != null && bufferLength == 0 && length < maxIo && (flags & O_DSYNC) == 0) {
                 createInBackground(offset, Arrays.copyOf(data, length));
@@ -562,6 +565,8 @@ final class OpenHandle {
             if (deferred != null) {
                 boolean any = bufferLength > 0;
                 create(any ? bufferStart : 0, any ? takeBuffer() : new byte[0]);
+            } else if (bufferLength > 0 && creationFailure != null) {
+                takeBuffer();   // written after the creation failed: reported with that failure
             } else if (bufferLength > 0) {
                 send(bufferStart, takeBuffer());
             }

@@ -274,6 +274,8 @@ class GuestMountTest {
             m.write("/d/taken", fh, 0, "mine".getBytes(), 4);
             assertEquals(Errno.EEXIST, errno(() -> m.flush("/d/taken", fh)));
             assertEquals(Errno.EEXIST, errno(() -> m.flush("/d/taken", fh)), "every close reports it");
+            assertEquals(Errno.EEXIST, errno(() -> m.write("/d/taken", fh, 4, "more".getBytes(), 4)),
+                    "nothing more can be written to a file never made");
             assertEquals("theirs", new String(fs.content("/d/taken")), "nothing overwritten");
             assertEquals(6, m.getattr("/d/taken").size());
             assertEquals(Errno.EEXIST, errno(() -> m.release("/d/taken", fh)));
