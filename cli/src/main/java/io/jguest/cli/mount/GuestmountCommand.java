@@ -51,6 +51,9 @@ import picocli.CommandLine.Parameters;
                 + " down, so the images are safe to copy.",
             "", "Exit status: 0 when the mount is ready (with --no-fork: when it ended cleanly), 1 on any error."})
 public final class GuestmountCommand implements Callable<Integer> {
+    /** How long an ending guestmount waits for the preloading of libfuse to finish (see {@link #serve}). */
+    private static final Duration PRELOAD_WAIT = Duration.ofSeconds(5);
+
     /** The hidden option a background child runs with (see {@link Background}). */
     static final String CHILD_OPTION = "--x-background-child";
     /**
@@ -223,7 +226,7 @@ public final class GuestmountCommand implements Callable<Integer> {
 
     private int serve(MountPlan plan) throws Exception {
         // libfuse and jnr-fuse get ready while the appliance boots; a failure is reported by the mount
-        Thread.ofPlatform().daemon().name("jguest-fuse-preload").start(mounter::preload);
+        Thread preload = Thread.ofPlatform().daemon().name("jguest-fuse-preload").start(mounter::preload);
         MountSession.ReadySignal signal;
         if (backgroundChild) {
             signal = GuestmountCommand::tellParent;
@@ -242,6 +245,9 @@ public final class GuestmountCommand implements Callable<Integer> {
             return session.run();
         } finally {
             signals.close();
+            // jffi unpacks its stub library into the temp directory and has it deleted at exit: an
+            // exit in the middle of that (a bad image fails fast) would leave the file behind
+            preload.join(PRELOAD_WAIT);
         }
     }
 
