@@ -154,25 +154,20 @@ public interface GuestFileSystem {
     void release(long handle) throws GuestFsException;
 
     /**
-     * {@link #release} without waiting for the guest where the implementation can: the future
-     * completes once the handle is closed, or with the {@link GuestFsException}. By default it
-     * releases synchronously.
-     */
-    default CompletableFuture<Void> releaseAsync(long handle) {
-        try {
-            release(handle);
-            return CompletableFuture.completedFuture(null);
-        } catch (GuestFsException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /**
-     * {@link #releaseAsync} of several handles at once (one round trip where the implementation
-     * can): every handle is closed; the future fails with the first failure.
+     * {@link #release} of several handles, without waiting for the guest where the implementation
+     * can (one round trip): every handle is closed; the future fails with the first failure. By
+     * default the handles are released one by one, synchronously.
      */
     default CompletableFuture<Void> releaseAllAsync(List<Long> handles) {
-        return CompletableFuture.allOf(handles.stream().map(this::releaseAsync).toArray(CompletableFuture[]::new));
+        GuestFsException first = null;
+        for (long h : handles) {
+            try {
+                release(h);
+            } catch (GuestFsException e) {
+                first = first == null ? e : first;
+            }
+        }
+        return first == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(first);
     }
 
     void mkdir(String path, int mode) throws GuestFsException;

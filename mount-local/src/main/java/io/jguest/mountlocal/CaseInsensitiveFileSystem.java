@@ -286,11 +286,6 @@ public final class CaseInsensitiveFileSystem implements GuestFileSystem {
     }
 
     @Override
-    public CompletableFuture<Void> releaseAsync(long handle) {
-        return fs.releaseAsync(handle);
-    }
-
-    @Override
     public CompletableFuture<Void> releaseAllAsync(List<Long> handles) {
         return fs.releaseAllAsync(handles);
     }

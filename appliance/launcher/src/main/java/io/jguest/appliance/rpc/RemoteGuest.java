@@ -213,11 +213,6 @@ public class RemoteGuest implements GuestSession, GuestFileSystem {
     }
 
     @Override
-    public CompletableFuture<Void> releaseAsync(long handle) {
-        return rpc.callAsync(new Calls.Release(handle));
-    }
-
-    @Override
     public CompletableFuture<Void> releaseAllAsync(List<Long> handles) {
         return rpc.callAsync(new Calls.ReleaseMany(handles));
     }
